@@ -1,0 +1,1 @@
+//! macOS SDK-free linking stubs (owned by a helper; placeholder).

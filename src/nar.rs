@@ -1,0 +1,1 @@
+//! NAR serialisation (owned by a helper; placeholder).

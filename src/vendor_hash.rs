@@ -1,0 +1,1 @@
+//! vendorHash computation (owned by a helper; placeholder).

@@ -1,10 +1,19 @@
 //! cgoflake: generate hermetic Nix flakes that cross-compile CGO Go programs.
 //!
-//! The pipeline reads as the module list: `matrix` (parse and validate
-//! `cgoflake.json`) → `target` (what we know about each GOOS/GOARCH) → `plan`
-//! (every target resolved into its concrete recipe, the single source of truth)
-//! → `render` (plan → Nix through handlebars) / `drive` (nix build) → `collect`.
+//! The pipeline reads as the module list: [`matrix`] (parse `cgoflake.json`)
+//! → [`plan`] (every target resolved with [`target`] knowledge into its
+//! concrete recipe: the single source of truth) → [`render`] (plan → Nix
+//! through handlebars) and [`gen`] (write or check the files).
 
 pub mod darwin_stubs;
+pub mod error;
+pub mod gen;
+pub mod hash;
+pub mod matrix;
 pub mod nar;
+pub mod pins;
+pub mod plan;
+pub mod render;
+pub mod target;
+pub mod validate;
 pub mod vendor_hash;

@@ -1,0 +1,292 @@
+//! `cgoflake gen`: matrix → plan → rendered files → disk, atomically; and
+//! `gen --check`, which compares instead of writing.
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+
+use anyhow::{bail, Context as _, Result};
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::plan::{Plan, VendorHashPlan};
+use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
+use crate::{matrix, plan, vendor_hash};
+
+/// Files `gen` may have written before and removes when no longer needed.
+const OPTIONAL_OUTPUTS: &[&str] = &["nix/darwin-stubs.nix", "nix/osxcross.nix"];
+
+/// The nixpkgs revision written into a new flake.lock (nixos-25.11).
+const NIXPKGS_LOCK: &str = r#"{
+  "nodes": {
+    "nixpkgs": {
+      "locked": {
+        "lastModified": 1778430510,
+        "narHash": "sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=",
+        "owner": "NixOS",
+        "repo": "nixpkgs",
+        "rev": "8fd9daa3db09ced9700431c5b7ad0e8ba199b575",
+        "type": "github"
+      },
+      "original": {
+        "owner": "NixOS",
+        "ref": "nixos-25.11",
+        "repo": "nixpkgs",
+        "type": "github"
+      }
+    },
+    "root": {
+      "inputs": {
+        "nixpkgs": "nixpkgs"
+      }
+    }
+  },
+  "root": "root",
+  "version": 7
+}
+"#;
+
+/// Options of `gen`.
+#[derive(Debug, Clone)]
+pub struct GenOptions {
+    /// The matrix file.
+    pub matrix: Utf8PathBuf,
+    /// Where flake.nix and nix/ go.
+    pub out: Utf8PathBuf,
+    /// Overwrite files that lack the generated marker.
+    pub force: bool,
+}
+
+/// The matrix parsed and resolved, and the files it renders to.
+pub struct Generated {
+    /// The plan.
+    pub plan: Plan,
+    /// Relative path → content.
+    pub files: Rendered,
+}
+
+/// Load, resolve and render; touches nothing on disk except caches.
+pub fn generate(opts: &GenOptions) -> Result<Generated> {
+    let m = matrix::load(&opts.matrix)?;
+    let plan = plan::resolve(&m, &opts.matrix, &opts.out)?;
+    let vendor_hash = resolve_vendor_hash(&plan)?;
+    let ctx = RenderContext {
+        plan: &plan,
+        vendor_hash,
+        matrix_name: opts
+            .matrix
+            .file_name()
+            .unwrap_or(matrix::MATRIX_FILE)
+            .to_owned(),
+    };
+    let files = render::render(&ctx)?;
+    Ok(Generated { plan, files })
+}
+
+/// `vendorHash = "auto"` → computed (cached by go.mod/go.sum content).
+fn resolve_vendor_hash(plan: &Plan) -> Result<Option<String>> {
+    match &plan.project.vendor_hash {
+        VendorHashPlan::None => Ok(None),
+        VendorHashPlan::Fixed(h) => Ok(Some(h.clone())),
+        VendorHashPlan::Auto => {
+            let go = Utf8PathBuf::from("go");
+            let req = vendor_hash::VendorRequest {
+                module_dir: &plan.project.src_dir,
+                go: &go,
+                proxy_vendor: false,
+            };
+            warn_on_go_mismatch(&go, &plan.project.go);
+            let computed = vendor_hash::compute_cached(&req, &cache_dir()).context(
+                "computing vendorHash (set `project.vendorHash` in the matrix to skip this)",
+            )?;
+            Ok(computed.sri().map(str::to_owned))
+        }
+    }
+}
+
+/// `go mod vendor`'s output can differ between Go minor versions.
+fn warn_on_go_mismatch(go: &Utf8Path, attr: &str) {
+    let pinned = attr.strip_prefix("go_").map(|v| v.replace('_', "."));
+    let local = vendor_hash::local_go_version(go).ok();
+    if let (Some(pinned), Some(local)) = (pinned, local) {
+        let local_minor = vendor_hash::go_minor_version(&local);
+        let pinned_minor = vendor_hash::go_minor_version(&format!("go{pinned}"));
+        if local_minor.is_some() && pinned_minor.is_some() && local_minor != pinned_minor {
+            eprintln!(
+                "warning: computing vendorHash with local {local}, but the flake builds with nixpkgs' {attr}; \
+                 if the build reports a vendorHash mismatch, run `cgoflake gen` with Go {pinned}"
+            );
+        }
+    }
+}
+
+/// `$XDG_CACHE_HOME/cgoflake`, else `~/.cache/cgoflake`, else a temp dir.
+pub fn cache_dir() -> Utf8PathBuf {
+    let from_env = |k: &str| {
+        std::env::var(k)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Utf8PathBuf::from)
+    };
+    from_env("XDG_CACHE_HOME")
+        .or_else(|| from_env("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(|| Utf8PathBuf::from(std::env::temp_dir().to_string_lossy().into_owned()))
+        .join("cgoflake")
+}
+
+/// What `gen --check` found.
+#[derive(Debug, Default)]
+pub struct Drift {
+    /// Files that differ, each with a one-line reason.
+    pub changed: Vec<(Utf8PathBuf, String)>,
+    /// Files gen would create.
+    pub missing: Vec<Utf8PathBuf>,
+    /// Generated files gen would delete.
+    pub stale: Vec<Utf8PathBuf>,
+}
+
+impl Drift {
+    /// Nothing differs.
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.stale.is_empty()
+    }
+
+    /// A short summary for the terminal.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        for (p, why) in &self.changed {
+            s.push_str(&format!("  changed: {p} ({why})\n"));
+        }
+        for p in &self.missing {
+            s.push_str(&format!("  missing: {p}\n"));
+        }
+        for p in &self.stale {
+            s.push_str(&format!("  stale:   {p} (no longer generated)\n"));
+        }
+        s
+    }
+}
+
+/// Compare rendered files with the disk.
+pub fn check(out: &Utf8Path, files: &Rendered) -> Result<Drift> {
+    let mut drift = Drift::default();
+    for (rel, want) in files {
+        let path = out.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(have) if &have == want => {}
+            Ok(have) => drift
+                .changed
+                .push((rel.clone(), describe_difference(&have, want))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(rel.clone()),
+            Err(e) => return Err(e).with_context(|| format!("reading {path}")),
+        }
+    }
+    drift.stale = stale_files(out, files);
+    Ok(drift)
+}
+
+/// The first differing line, and the cause when we can name it.
+fn describe_difference(have: &str, want: &str) -> String {
+    let differing: Vec<(usize, &str, &str)> = have
+        .lines()
+        .zip(want.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, (a, b))| (i + 1, a, b))
+        .collect();
+    if !have.contains(GENERATED_MARKER) {
+        return "not generated by cgoflake".to_owned();
+    }
+    if !differing.is_empty()
+        && differing
+            .iter()
+            .all(|(_, a, b)| a.contains("vendorHash") && b.contains("vendorHash"))
+    {
+        return "vendorHash is out of date: go.mod/go.sum changed since the last `cgoflake gen`"
+            .to_owned();
+    }
+    match differing.first() {
+        Some((line, _, _)) => format!("first difference at line {line}"),
+        None => "differs in length".to_owned(),
+    }
+}
+
+fn stale_files(out: &Utf8Path, files: &Rendered) -> Vec<Utf8PathBuf> {
+    OPTIONAL_OUTPUTS
+        .iter()
+        .map(Utf8PathBuf::from)
+        .filter(|rel| !files.contains_key(rel))
+        .filter(|rel| {
+            std::fs::read_to_string(out.join(rel)).is_ok_and(|t| t.contains(GENERATED_MARKER))
+        })
+        .collect()
+}
+
+/// Write rendered files: every file goes to a temporary sibling first and is
+/// renamed into place only when all are written, so an error or a kill never
+/// leaves a half-written file. Files without the generated marker are not
+/// overwritten unless `force`.
+pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8PathBuf>> {
+    if !force {
+        for rel in files.keys() {
+            let path = out.join(rel);
+            if let Ok(have) = std::fs::read_to_string(&path) {
+                if !have.contains(GENERATED_MARKER) {
+                    bail!(
+                        "refusing to overwrite {path}: it was not generated by cgoflake (no `{GENERATED_MARKER}` marker); \
+                         move it away or pass --force"
+                    );
+                }
+            }
+        }
+    }
+    let mut staged = Vec::new();
+    let mut written = Vec::new();
+    for (rel, content) in files {
+        let path = out.join(rel);
+        if std::fs::read_to_string(&path).is_ok_and(|have| &have == content) {
+            continue;
+        }
+        let dir = path.parent().expect("rendered paths have a parent");
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {dir}"))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".cgoflake-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in {dir}"))?;
+        tmp.write_all(content.as_bytes())
+            .with_context(|| format!("writing {path}"))?;
+        tmp.as_file()
+            .sync_all()
+            .with_context(|| format!("syncing {path}"))?;
+        staged.push((tmp, path.clone()));
+        written.push(rel.clone());
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path)
+            .with_context(|| format!("replacing {path}"))?;
+    }
+    for rel in stale_files(out, files) {
+        std::fs::remove_file(out.join(&rel)).with_context(|| format!("removing stale {rel}"))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+/// Write flake.lock pinning nixpkgs, unless one exists (the user may have
+/// updated it on purpose).
+pub fn write_lock_if_missing(out: &Utf8Path) -> Result<bool> {
+    let path = out.join("flake.lock");
+    if path.exists() {
+        return Ok(false);
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cgoflake-")
+        .tempfile_in(out)?;
+    tmp.write_all(NIXPKGS_LOCK.as_bytes())?;
+    tmp.persist_noclobber(&path)
+        .with_context(|| format!("writing {path}"))?;
+    Ok(true)
+}
+
+/// The set of files `gen` manages, for messages.
+pub fn managed(files: &Rendered) -> BTreeSet<String> {
+    files.keys().map(|p| p.to_string()).collect()
+}

@@ -1,0 +1,61 @@
+//! Pinned facts: the official Zig tarballs cgoflake holds hashes for.
+//!
+//! Only versions listed here are accepted in `pins.zig`, so a generated flake
+//! never fetches an unpinned toolchain.
+
+/// One official Zig tarball for one Nix build system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZigTarball {
+    /// The Nix system that runs this Zig (the build host).
+    pub system: &'static str,
+    /// Download URL.
+    pub url: &'static str,
+    /// sha256 of the tarball, hex, as published on ziglang.org.
+    pub sha256_hex: &'static str,
+}
+
+/// A Zig release with its tarballs.
+#[derive(Debug, Clone, Copy)]
+pub struct ZigRelease {
+    /// The version, e.g. `0.15.2`.
+    pub version: &'static str,
+    /// One tarball per build host, sorted by system.
+    pub tarballs: &'static [ZigTarball],
+}
+
+/// Every Zig release cgoflake can pin.
+pub const ZIG_RELEASES: &[ZigRelease] = &[ZigRelease {
+    version: "0.15.2",
+    tarballs: &[
+        ZigTarball {
+            system: "aarch64-darwin",
+            url: "https://ziglang.org/download/0.15.2/zig-aarch64-macos-0.15.2.tar.xz",
+            sha256_hex: "3cc2bab367e185cdfb27501c4b30b1b0653c28d9f73df8dc91488e66ece5fa6b",
+        },
+        ZigTarball {
+            system: "aarch64-linux",
+            url: "https://ziglang.org/download/0.15.2/zig-aarch64-linux-0.15.2.tar.xz",
+            sha256_hex: "958ed7d1e00d0ea76590d27666efbf7a932281b3d7ba0c6b01b0ff26498f667f",
+        },
+        ZigTarball {
+            system: "x86_64-darwin",
+            url: "https://ziglang.org/download/0.15.2/zig-x86_64-macos-0.15.2.tar.xz",
+            sha256_hex: "375b6909fc1495d16fc2c7db9538f707456bfc3373b14ee83fdd3e22b3d43f7f",
+        },
+        ZigTarball {
+            system: "x86_64-linux",
+            url: "https://ziglang.org/download/0.15.2/zig-x86_64-linux-0.15.2.tar.xz",
+            sha256_hex: "02aa270f183da276e5b5920b1dac44a63f1a49e55050ebde3aecc9eb82f93239",
+        },
+    ],
+}];
+
+/// The release for `version`, if cgoflake holds its hashes.
+pub fn zig_release(version: &str) -> Option<&'static ZigRelease> {
+    ZIG_RELEASES.iter().find(|r| r.version == version)
+}
+
+/// The Nix systems the generated flake supports: those with a pinned Zig.
+pub fn build_systems(release: &ZigRelease) -> Vec<&'static str> {
+    release.tarballs.iter().map(|t| t.system).collect()
+}

@@ -1,0 +1,206 @@
+//! Checks on single values of the matrix: names, hashes, paths, versions,
+//! environment variables. Each returns a [`MatrixError`] naming the key.
+
+use camino::{Utf8Component, Utf8Path};
+
+use crate::error::MatrixError;
+use crate::hash::parse_sri_sha256;
+
+/// Target names become Nix attribute names (`packages.<system>.<name>`) and
+/// file names, so they are restricted to a portable, unquoted-safe alphabet.
+pub fn target_name(file: &Utf8Path, key: &str, name: &str) -> Result<(), MatrixError> {
+    const RESERVED: &[&str] = &["all", "default", "universal"];
+    let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if name.is_empty() || name.len() > 64 || !first_ok || !rest_ok {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!(
+                "target name {name:?} is not allowed: use 1-64 characters, a letter first, then letters, digits, `-` or `_` (it becomes a Nix attribute and a file name)"
+            ),
+        ));
+    }
+    if RESERVED.contains(&name) {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("target name `{name}` is reserved (reserved: all, default, universal)"),
+        ));
+    }
+    Ok(())
+}
+
+/// An SRI sha256 hash such as `sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=`.
+pub fn sri_hash(file: &Utf8Path, key: &str, value: &str) -> Result<(), MatrixError> {
+    if parse_sri_sha256(value).is_some() {
+        return Ok(());
+    }
+    let why = if value.starts_with("sha256-") {
+        "the base64 part must encode exactly 32 bytes (44 characters ending in `=`)"
+    } else if value.contains('-') {
+        "only sha256 is accepted"
+    } else {
+        "expected SRI form `sha256-<base64>`"
+    };
+    Err(
+        MatrixError::invalid(file, key, format!("malformed hash {value:?}: {why}")).with_help(
+            "`nix hash file --type sha256 --sri FILE` (or `nix hash convert`) prints the SRI form",
+        ),
+    )
+}
+
+/// A relative path that stays inside its base directory: no absolute paths,
+/// no `..`, no empty string.
+pub fn inside(file: &Utf8Path, key: &str, path: &str, what: &str) -> Result<(), MatrixError> {
+    let p = Utf8Path::new(path);
+    let escapes = path.is_empty()
+        || p.is_absolute()
+        || path.contains('\\')
+        || p.components()
+            .any(|c| matches!(c, Utf8Component::ParentDir | Utf8Component::Prefix(_)));
+    if escapes {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{path:?} is outside {what}: use a relative path without `..`"),
+        ));
+    }
+    Ok(())
+}
+
+/// Characters we allow in paths that are rendered as Nix path literals.
+pub fn nix_path_safe(file: &Utf8Path, key: &str, path: &str) -> Result<(), MatrixError> {
+    let ok = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-+/".contains(c));
+    if !ok {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{path:?} contains characters a Nix path cannot hold: use letters, digits and `._-+/`"),
+        ));
+    }
+    Ok(())
+}
+
+/// An environment variable name, not one cgoflake sets itself.
+pub fn env_name(
+    file: &Utf8Path,
+    key: &str,
+    name: &str,
+    reserved: &[&str],
+) -> Result<(), MatrixError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{name:?} is not an environment variable name: use A-Z, 0-9 and `_`, not starting with a digit"),
+        ));
+    }
+    if reserved.contains(&name) {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("`{name}` is set by cgoflake per target and cannot be overridden here"),
+        )
+        .with_help("use the target's `cflags`/`ldflags`, or `goarm`/`goamd64`"));
+    }
+    Ok(())
+}
+
+/// A Nix attribute name we render unquoted (`pkgs.go_1_25`).
+pub fn nix_attr(file: &Utf8Path, key: &str, name: &str) -> Result<(), MatrixError> {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{name:?} is not a nixpkgs attribute name (e.g. `go_1_25`)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A Go `-X` target such as `main.version` or `example.com/m/pkg.Var`.
+pub fn go_symbol(file: &Utf8Path, key: &str, sym: &str) -> Result<(), MatrixError> {
+    let valid = sym.contains('.')
+        && !sym.starts_with('.')
+        && !sym.ends_with('.')
+        && sym
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/~".contains(c));
+    if !valid {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{sym:?} is not a Go variable for `-X` (e.g. `main.version`)"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: &str = "cgoflake.json";
+
+    #[test]
+    fn target_names() {
+        for ok in ["linux-arm64", "win_64", "a"] {
+            target_name(F.into(), "k", ok).unwrap();
+        }
+        for bad in [
+            "", "../x", "a/b", "a b", "-x", "1abc", "x.y", "all", "default", "a\"b", "${x}",
+        ] {
+            assert!(target_name(F.into(), "k", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn paths_stay_inside() {
+        inside(F.into(), "k", "examples/app", "the repo").unwrap();
+        inside(F.into(), "k", "./cmd/x", "the module").unwrap();
+        for bad in ["", "/abs", "../up", "a/../../b", "a\\b"] {
+            assert!(
+                inside(F.into(), "k", bad, "the module").is_err(),
+                "{bad:?} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn hashes() {
+        sri_hash(
+            F.into(),
+            "k",
+            "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        )
+        .unwrap();
+        for bad in [
+            "",
+            "sha256-",
+            "sha1-AAAA",
+            "47DEQpj8",
+            "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+        ] {
+            assert!(sri_hash(F.into(), "k", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}

@@ -50,7 +50,7 @@ buildGoModule {
 
   # Tests run only where the result runs inside the build sandbox: a native,
   # static binary. Foreign and dynamically linked (/lib64/ld-linux…) ones cannot.
-  doCheck = target.static && target.nativeSystem == stdenv.buildPlatform.system;
+  doCheck = target.staticBinary && target.nativeSystem == stdenv.buildPlatform.system;
 
   # `go install` puts cross-compiled binaries in bin/<goos>_<goarch>/.
   postInstall = ''

@@ -250,7 +250,7 @@
       runner = "native";
       nativeSystem = "x86_64-linux";
       exeSuffix = "";
-      outDir = "linux/amd64";
+      outDir = "linux/amd64-musl";
     };
     linux-arm = {
       name = "linux-arm";
@@ -365,7 +365,7 @@
       runner = "qemu-aarch64";
       nativeSystem = "aarch64-linux";
       exeSuffix = "";
-      outDir = "linux/arm64";
+      outDir = "linux/arm64-musl";
     };
     linux-riscv64 = {
       name = "linux-riscv64";

@@ -5,10 +5,13 @@
 //! concrete recipe: the single source of truth) → [`render`] (plan → Nix
 //! through handlebars) and [`gen`] (write or check the files).
 
+pub mod collect;
 pub mod darwin_stubs;
+pub mod drive;
 pub mod error;
 pub mod gen;
 pub mod hash;
+pub mod inspect;
 pub mod matrix;
 pub mod nar;
 pub mod pins;

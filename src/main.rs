@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use cgoflake::error::MatrixError;
 use cgoflake::gen::{self, GenOptions};
-use cgoflake::{matrix, plan};
+use cgoflake::{collect, drive, inspect, matrix, plan};
 
 /// Cross-compile CGO Go programs hermetically: a target matrix in, a Nix flake out.
 #[derive(Parser)]
@@ -43,6 +43,38 @@ enum Command {
         /// Print the plan as JSON (the data nix/plan.nix holds).
         #[arg(long)]
         json: bool,
+    },
+    /// Build targets with `nix build` and collect them into build/<goos>/<goarch>/.
+    Build {
+        /// Targets to build (default: every target of the matrix).
+        targets: Vec<String>,
+        /// The matrix file.
+        #[arg(long, default_value = matrix::MATRIX_FILE)]
+        matrix: Utf8PathBuf,
+        /// The flake to build (default: `path:<matrix directory>`).
+        #[arg(long)]
+        flake: Option<String>,
+        /// How many `nix build` to run at once.
+        #[arg(long, short = 'j', default_value_t = 2)]
+        jobs: usize,
+        /// Where binaries, SHA256SUMS and manifest.json go.
+        #[arg(long, default_value = "build")]
+        out: Utf8PathBuf,
+        /// Arguments passed to every `nix build`, e.g. `-- --override-input nixpkgs path:/x --max-jobs 4`.
+        #[arg(last = true)]
+        nix_args: Vec<String>,
+    },
+    /// Check a built binary's structure against its target (machine, glibc
+    /// floor, static-ness, interpreter, Mach-O load commands and signature).
+    Inspect {
+        /// The binary.
+        file: Utf8PathBuf,
+        /// The target it was built for.
+        #[arg(long)]
+        target: String,
+        /// The matrix file.
+        #[arg(long, default_value = matrix::MATRIX_FILE)]
+        matrix: Utf8PathBuf,
     },
     /// Print the JSON Schema of cgoflake.json.
     Schema,
@@ -120,11 +152,129 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Build {
+            targets,
+            matrix,
+            flake,
+            jobs,
+            out,
+            nix_args,
+        } => {
+            let m = matrix::load(&matrix)?;
+            let dir = parent_dir(&matrix);
+            let plan = plan::resolve(&m, &matrix, &dir)?;
+            let selected = select_targets(&plan, &targets)?;
+            let flake = match flake {
+                Some(f) => f,
+                None => format!(
+                    "path:{}",
+                    dir.canonicalize_utf8()
+                        .with_context(|| format!("resolving {dir}"))?
+                ),
+            };
+            let opts = drive::DriveOptions {
+                flake,
+                jobs,
+                nix_args,
+                log_dir: out.join("logs"),
+                nix: "nix".into(),
+            };
+            let jobs: Vec<drive::BuildJob> = selected
+                .iter()
+                .map(|t| drive::BuildJob {
+                    target: t.name.clone(),
+                })
+                .collect();
+            let outcomes = drive::run_all(&jobs, &opts)?;
+            let items: Vec<collect::Collectable> = selected
+                .iter()
+                .zip(&outcomes)
+                .map(|(t, o)| collect::Collectable {
+                    target: t.name.clone(),
+                    goos: t.goos.clone(),
+                    goarch: t.goarch.clone(),
+                    out_dir: t.out_dir.clone(),
+                    result: match (&o.out_path, &o.error) {
+                        (Some(p), None) => Ok(p.clone()),
+                        (_, e) => Err(e.clone().unwrap_or_else(|| "no output".into())),
+                    },
+                })
+                .collect();
+            let manifest = collect::collect(&out, &items)?;
+            let failed: Vec<&collect::TargetEntry> = manifest
+                .targets
+                .iter()
+                .filter(|t| {
+                    t.status == collect::Status::Failed
+                        && selected.iter().any(|s| s.name == t.target)
+                })
+                .collect();
+            for t in &manifest.targets {
+                for f in &t.files {
+                    println!("{}  {}", f.sha256, out.join(&f.path));
+                }
+            }
+            println!("wrote {out}/SHA256SUMS and {out}/manifest.json");
+            if failed.is_empty() {
+                return Ok(ExitCode::SUCCESS);
+            }
+            for t in &failed {
+                eprintln!(
+                    "error: {} failed: {}",
+                    t.target,
+                    t.error.as_deref().unwrap_or("")
+                );
+            }
+            eprintln!("{} of {} targets failed", failed.len(), selected.len());
+            Ok(ExitCode::FAILURE)
+        }
+        Command::Inspect {
+            file,
+            target,
+            matrix,
+        } => {
+            let m = matrix::load(&matrix)?;
+            let plan = plan::resolve(&m, &matrix, &parent_dir(&matrix))?;
+            let t = select_targets(&plan, std::slice::from_ref(&target))?[0];
+            let info = inspect::inspect(&file)?;
+            println!("{}", serde_json::to_string_pretty(&info)?);
+            let problems = inspect::problems(&info, t);
+            if problems.is_empty() {
+                eprintln!("{file}: fits target {target}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            for p in &problems {
+                eprintln!("{file}: {p}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
         Command::Schema => {
             print!("{}", matrix::json_schema());
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The named targets (with "did you mean"), or all of them.
+fn select_targets<'p>(plan: &'p plan::Plan, names: &[String]) -> Result<Vec<&'p plan::TargetPlan>> {
+    if names.is_empty() {
+        return Ok(plan.targets.iter().collect());
+    }
+    names
+        .iter()
+        .map(|n| {
+            plan.targets.iter().find(|t| &t.name == n).ok_or_else(|| {
+                let all: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
+                let hint = cgoflake::error::did_you_mean(n, all.iter().copied())
+                    .map(|b| format!(" (did you mean `{b}`?)"))
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "no target `{n}` in the matrix{hint}; targets: {}",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 fn parent_dir(file: &Utf8Path) -> Utf8PathBuf {

@@ -339,6 +339,18 @@ pub fn resolve(
         }
     }
 
+    // Two targets with the same directory (say, two toolchains for one
+    // platform) fall back to `<goos>/<name>`, so outputs never overwrite each other.
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for t in &targets {
+        *seen.entry(t.out_dir.clone()).or_default() += 1;
+    }
+    for t in &mut targets {
+        if seen[&t.out_dir] > 1 {
+            t.out_dir = format!("{}/{}", t.goos, t.name);
+        }
+    }
+
     Ok(Plan {
         generator: format!("cgoflake {}", env!("CARGO_PKG_VERSION")),
         needs_osxcross: targets.iter().any(|t| t.toolchain == Toolchain::Osxcross),
@@ -897,7 +909,20 @@ fn resolve_target(
         } else {
             String::new()
         },
-        out_dir: format!("{}/{}", platform.goos, platform.goarch),
+        out_dir: {
+            // Variants of one GOOS/GOARCH get their own directory.
+            let mut dir = format!("{}/{}", platform.goos, platform.goarch);
+            if let Some(v) = goarm.as_deref().filter(|v| *v != "7") {
+                dir.push_str(&format!("-v{v}"));
+            }
+            if let Some(v) = &spec.goamd64 {
+                dir.push_str(&format!("-{v}"));
+            }
+            if libc == Some(Libc::Musl) {
+                dir.push_str("-musl");
+            }
+            dir
+        },
     })
 }
 

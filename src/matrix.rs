@@ -327,7 +327,19 @@ pub enum TargetEntry {
     /// `"name": { "goos": …, "goarch": … }`
     Long(TargetSpec),
     /// `"linux/arm64"` or `"linux/arm64/musl"`; the name is `linux-arm64(-musl)`.
-    Short(String),
+    Short(ShortTarget),
+}
+
+/// A short-form entry as written, and its position in the list (errors
+/// name it as `targets[<index>]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ShortTarget {
+    /// `goos/goarch[/libc]`.
+    pub text: String,
+    /// Its index in the `targets` list.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 impl<'de> Deserialize<'de> for Targets {
@@ -348,14 +360,17 @@ impl<'de> Deserialize<'de> for Targets {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Targets, A::Error> {
                 let mut out = BTreeMap::new();
-                while let Some(short) = seq.next_element::<String>()? {
-                    let name = short_form_name(&short);
+                let mut index = 0;
+                while let Some(text) = seq.next_element::<String>()? {
+                    let name = short_form_name(&text);
+                    // `parse` reports duplicates with their index first.
                     if out.contains_key(&name) {
                         return Err(de::Error::custom(format!(
-                            "target `{short}` is listed twice"
+                            "target `{text}` is listed twice"
                         )));
                     }
-                    out.insert(name, TargetEntry::Short(short));
+                    out.insert(name, TargetEntry::Short(ShortTarget { text, index }));
+                    index += 1;
                 }
                 Ok(Targets(out))
             }
@@ -448,50 +463,137 @@ pub fn load(path: &Utf8Path) -> Result<Matrix, MatrixError> {
 /// Parse matrix text; `file` only names the source in errors.
 pub fn parse(file: &Utf8Path, text: &str) -> Result<Matrix, MatrixError> {
     let value = parse_strict_json(file, text)?;
+    check_shape(file, &value)?;
     serde_path_to_error::deserialize::<_, Matrix>(value).map_err(|e| {
-        let key = e.path().to_string();
-        let key = if key == "." { String::new() } else { key };
+        let key = crate::error::format_path(e.path());
         crate::error::from_serde_message(file, key, &e.into_inner().to_string())
     })
 }
 
+/// What the whole file must be.
+const TOP_LEVEL: &str = "a JSON object with `project` and `targets`";
+
+/// Checks serde's derived types would get wrong or report vaguely:
+/// - the file must be an object (not an array or a scalar);
+/// - derived structs also accept a JSON array of their fields in order
+///   (`"project": ["app", "1.0"]`); every object of the schema must be one;
+/// - a short-form target listed twice is named by its index.
+fn check_shape(file: &Utf8Path, value: &Value) -> Result<(), MatrixError> {
+    let Value::Object(root) = value else {
+        return Err(MatrixError {
+            file: file.to_owned(),
+            key: String::new(),
+            kind: ErrorKind::InvalidValue,
+            message: format!("invalid type: {}, expected {TOP_LEVEL}", json_type(value)),
+            help: None,
+        });
+    };
+    let not_object = |key: String, v: &Value| -> Result<(), MatrixError> {
+        if v.is_array() {
+            return Err(MatrixError::invalid(
+                file,
+                key,
+                "invalid type: sequence, expected an object",
+            ));
+        }
+        Ok(())
+    };
+    for key in ["project", "pins", "darwinSdk", "defaults"] {
+        if let Some(v) = root.get(key) {
+            not_object(key.to_owned(), v)?;
+        }
+    }
+    if let Some(stamp) = root.get("project").and_then(|p| p.get("stamp")) {
+        not_object("project.stamp".to_owned(), stamp)?;
+    }
+    match root.get("targets") {
+        Some(Value::Object(targets)) => {
+            for (name, v) in targets {
+                not_object(crate::error::join_key("targets", name), v)?;
+            }
+        }
+        Some(Value::Array(items)) => {
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for (i, item) in items.iter().enumerate() {
+                let Some(text) = item.as_str() else { continue };
+                if let Some(first) = seen.insert(short_form_name(text), i) {
+                    return Err(MatrixError::invalid(
+                        file,
+                        format!("targets[{i}]"),
+                        format!("target `{text}` is listed twice (first at targets[{first}]): list each target once"),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// serde's name of a JSON value's type.
+fn json_type(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) => format!("number `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    }
+}
+
 /// JSON → value, rejecting duplicate keys (with their key path).
 fn parse_strict_json(file: &Utf8Path, text: &str) -> Result<Value, MatrixError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = serde_path_to_error::deserialize::<_, StrictValue>(&mut de);
-    if let Ok(StrictValue(v)) = result {
-        return match de.end() {
-            Ok(()) => Ok(v),
-            Err(e) => Err(MatrixError {
-                file: file.to_owned(),
-                key: String::new(),
-                kind: ErrorKind::Syntax,
-                message: format!("invalid JSON: {e}"),
-                help: None,
-            }),
-        };
+    let syntax = |key: String, message: String| MatrixError {
+        file: file.to_owned(),
+        key,
+        kind: ErrorKind::Syntax,
+        message,
+        help: None,
+    };
+    if text.trim().is_empty() {
+        return Err(syntax(
+            String::new(),
+            format!(
+                "invalid JSON: the file is empty (EOF at line 1 column 0); expected {TOP_LEVEL}"
+            ),
+        ));
     }
-    match result {
-        Ok(StrictValue(v)) => Ok(v),
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, StrictValue>(&mut de) {
+        Ok(StrictValue(v)) => match de.end() {
+            Ok(()) => Ok(v),
+            Err(e) => Err(syntax(
+                String::new(),
+                format!("invalid JSON: {e} (after the top-level object)"),
+            )),
+        },
         Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let message = inner.to_string();
-            let (kind, key) = if message.starts_with("duplicate key") {
-                (ErrorKind::DuplicateKey, path)
-            } else {
-                (ErrorKind::Syntax, String::new())
-            };
-            Err(MatrixError {
-                file: file.to_owned(),
-                key: if key == "." { String::new() } else { key },
-                kind,
-                message: format!("invalid JSON: {message}"),
-                help: None,
-            })
+            let path = crate::error::format_path(e.path());
+            let message = e.into_inner().to_string();
+            if let Some(rest) = message.strip_prefix(DUPLICATE_KEY) {
+                // `duplicate key "<json string>" at line L column C`.
+                let mut strings = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+                if let Some(Ok(key)) = strings.next() {
+                    let at = rest[strings.byte_offset()..].trim();
+                    return Err(MatrixError {
+                        file: file.to_owned(),
+                        key: crate::error::join_key(&path, &key),
+                        kind: ErrorKind::DuplicateKey,
+                        message: format!(
+                            "duplicate key `{key}` ({at}): a key may appear only once in an object"
+                        ),
+                        help: None,
+                    });
+                }
+            }
+            Err(syntax(path, format!("invalid JSON: {message}")))
         }
     }
 }
+
+/// The start of the error a duplicate key raises inside [`StrictValue`].
+const DUPLICATE_KEY: &str = "duplicate key ";
 
 /// A JSON value whose objects never had duplicate keys.
 struct StrictValue(Value);
@@ -539,7 +641,8 @@ impl<'de> Deserialize<'de> for StrictValue {
                 let mut obj = serde_json::Map::new();
                 while let Some(key) = map.next_key::<String>()? {
                     if obj.contains_key(&key) {
-                        return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                        let quoted = serde_json::to_string(&key).map_err(de::Error::custom)?;
+                        return Err(de::Error::custom(format!("{DUPLICATE_KEY}{quoted}")));
                     }
                     let StrictValue(v) = map.next_value()?;
                     obj.insert(key, v);
@@ -557,4 +660,114 @@ pub fn json_schema() -> String {
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: &str = "dir/cgoflake.json";
+
+    fn err(text: &str) -> MatrixError {
+        parse(Utf8Path::new(F), text).unwrap_err()
+    }
+
+    fn with_targets(targets: &str) -> String {
+        format!(r#"{{"project": {{"pname": "a", "version": "1"}}, "targets": {targets}}}"#)
+    }
+
+    #[test]
+    fn the_file_must_be_an_object() {
+        for (text, got) in [
+            ("[]", "sequence"),
+            ("\"x\"", "string \"x\""),
+            ("1", "number `1`"),
+            ("null", "null"),
+        ] {
+            let e = err(text);
+            assert_eq!(e.key, "", "{text}");
+            assert_eq!(
+                e.message,
+                format!("invalid type: {got}, expected {TOP_LEVEL}"),
+                "{text}"
+            );
+        }
+        let e = err("  \n");
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert!(e.message.contains("the file is empty"), "{}", e.message);
+    }
+
+    #[test]
+    fn objects_given_as_arrays_are_rejected() {
+        // serde's derived structs would take `["a", "1"]` as `{pname, version}`.
+        let e = err(r#"{"project": ["a", "1"], "targets": ["linux/amd64"]}"#);
+        assert_eq!(e.key, "project");
+        assert!(e.message.contains("expected an object"), "{}", e.message);
+        let e = err(&with_targets(r#"{"x": ["linux", "arm64"]}"#));
+        assert_eq!(e.key, "targets.x");
+        let e = err(
+            r#"{"project": {"pname": "a", "version": "1", "stamp": ["main.v"]}, "targets": ["linux/amd64"]}"#,
+        );
+        assert_eq!(e.key, "project.stamp");
+    }
+
+    #[test]
+    fn duplicate_keys_name_the_key() {
+        let e = err(&with_targets(
+            r#"{"x": {"goos": "linux", "goarch": "arm64", "goos": "linux"}}"#,
+        ));
+        assert_eq!(e.kind, ErrorKind::DuplicateKey);
+        assert_eq!(e.key, "targets.x.goos");
+        assert!(
+            e.message
+                .starts_with("duplicate key `goos` (at line 1 column"),
+            "{}",
+            e.message
+        );
+        let e = err(r#"{"a.b": 1, "a.b": 2}"#);
+        assert_eq!(e.key, "\"a.b\"");
+        // A key with quotes and backticks survives the round trip.
+        let e = err(r#"{"x`\"y": 1, "x`\"y": 2}"#);
+        assert_eq!(e.key, r#""x`\"y""#);
+    }
+
+    #[test]
+    fn syntax_errors_keep_their_key_path() {
+        let e = err(r#"{"project": {"pname": }}"#);
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert_eq!(e.key, "project.pname");
+        let e = err(r#"{"project": {}} x"#);
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert_eq!(e.key, "");
+        assert!(e.message.contains("trailing characters"), "{}", e.message);
+    }
+
+    #[test]
+    fn short_form_entries_keep_their_index() {
+        let m = parse(
+            Utf8Path::new(F),
+            &with_targets(r#"["windows/amd64", "linux/arm64"]"#),
+        )
+        .unwrap();
+        let entry = |name: &str| match &m.targets.0[name] {
+            TargetEntry::Short(s) => (s.text.clone(), s.index),
+            TargetEntry::Long(_) => panic!("long form"),
+        };
+        assert_eq!(entry("windows-amd64"), ("windows/amd64".to_owned(), 0));
+        assert_eq!(entry("linux-arm64"), ("linux/arm64".to_owned(), 1));
+        // The index is not part of the serialised form.
+        assert_eq!(
+            serde_json::to_value(&m.targets).unwrap(),
+            serde_json::json!({"linux-arm64": "linux/arm64", "windows-amd64": "windows/amd64"})
+        );
+    }
+
+    #[test]
+    fn short_form_duplicates_name_both_places() {
+        let e = err(&with_targets(
+            r#"["linux/arm64", "windows/amd64", "linux/arm64"]"#,
+        ));
+        assert_eq!(e.key, "targets[2]");
+        assert!(e.message.contains("first at targets[0]"), "{}", e.message);
+    }
 }

@@ -304,15 +304,24 @@ pub fn resolve(
             "no targets: list at least one, e.g. [\"linux/amd64\"]",
         ));
     }
+    for (field, flags) in [
+        ("defaults.cflags", &m.defaults.cflags),
+        ("defaults.ldflags", &m.defaults.ldflags),
+    ] {
+        c_flags(file, field, flags)?;
+    }
     let mut targets = Vec::new();
     for (name, entry) in &m.targets.0 {
-        let key = join_key("targets", name);
         let (spec, key) = match entry {
             TargetEntry::Long(spec) => {
-                validate::target_name(file, &key, name)?;
+                let key = TargetKey::Long(join_key("targets", name));
+                validate::target_name(file, key.entry(), name)?;
                 (spec.clone(), key)
             }
-            TargetEntry::Short(short) => (parse_short(file, &key, short)?, key),
+            TargetEntry::Short(short) => {
+                let key = TargetKey::Short(format!("targets[{}]", short.index));
+                (parse_short(file, key.entry(), &short.text)?, key)
+            }
         };
         targets.push(resolve_target(
             m,
@@ -363,6 +372,45 @@ pub fn resolve(
         darwin_sdk,
         targets,
     })
+}
+
+/// Where a target's errors point: `targets.<name>.<field>` in the long form;
+/// the list item `targets[<i>]` itself in the short form, which has no fields.
+enum TargetKey {
+    Long(String),
+    Short(String),
+}
+
+impl TargetKey {
+    /// The whole entry.
+    fn entry(&self) -> &str {
+        match self {
+            TargetKey::Long(k) | TargetKey::Short(k) => k,
+        }
+    }
+
+    /// One of its fields.
+    fn field(&self, field: &str) -> String {
+        match self {
+            TargetKey::Long(k) => join_key(k, field),
+            TargetKey::Short(k) => k.clone(),
+        }
+    }
+}
+
+/// C compiler or linker flags: one flag per item, no whitespace (they are
+/// joined with spaces into CGO_CFLAGS/CGO_LDFLAGS).
+fn c_flags(file: &Utf8Path, key: &str, flags: &[String]) -> Result<(), MatrixError> {
+    for (i, f) in flags.iter().enumerate() {
+        if f.is_empty() || f.contains(char::is_whitespace) {
+            return Err(MatrixError::invalid(
+                file,
+                format!("{key}[{i}]"),
+                format!("{f:?}: give one flag per list item, without spaces (e.g. [\"-DA=1\", \"-DB=2\"])"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn is_dotted(v: &str) -> bool {
@@ -496,7 +544,7 @@ fn resolve_project(
             ));
         }
     }
-    for (name, _) in &p.env {
+    for name in p.env.keys() {
         validate::env_name(file, &join_key("project.env", name), name, RESERVED_ENV)?;
     }
     for (i, tag) in p.tags.iter().enumerate() {
@@ -647,7 +695,7 @@ fn parse_short(file: &Utf8Path, key: &str, short: &str) -> Result<TargetSpec, Ma
 fn resolve_target(
     m: &Matrix,
     file: &Utf8Path,
-    key: &str,
+    key: &TargetKey,
     name: &str,
     spec: &TargetSpec,
     have_sdk: bool,
@@ -656,7 +704,7 @@ fn resolve_target(
     if !goos_list.contains(&spec.goos.as_str()) {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "goos"),
+            key.field("goos"),
             format!(
                 "unsupported GOOS {:?} (allowed: {})",
                 spec.goos,
@@ -669,7 +717,7 @@ fn resolve_target(
     let platform: &Platform = target::platform(&spec.goos, &spec.goarch).ok_or_else(|| {
         MatrixError::invalid(
             file,
-            join_key(key, "goarch"),
+            key.field("goarch"),
             format!(
                 "unsupported GOARCH {:?} for GOOS {} (allowed: {})",
                 spec.goarch,
@@ -686,7 +734,7 @@ fn resolve_target(
     if spec.goarm.is_some() && platform.goarch != "arm" {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "goarm"),
+            key.field("goarm"),
             format!(
                 "`goarm` applies only to goarch `arm`, not `{}`",
                 platform.goarch
@@ -702,7 +750,7 @@ fn resolve_target(
         if !target::GOARM_VALUES.contains(&v.as_str()) {
             return Err(MatrixError::invalid(
                 file,
-                join_key(key, "goarm"),
+                key.field("goarm"),
                 format!("unsupported GOARM {v:?} (allowed: 5, 6, 7)"),
             ));
         }
@@ -710,7 +758,7 @@ fn resolve_target(
     if spec.goamd64.is_some() && platform.goarch != "amd64" {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "goamd64"),
+            key.field("goamd64"),
             format!(
                 "`goamd64` applies only to goarch `amd64`, not `{}`",
                 platform.goarch
@@ -721,7 +769,7 @@ fn resolve_target(
         if !target::GOAMD64_VALUES.contains(&v.as_str()) {
             return Err(MatrixError::invalid(
                 file,
-                join_key(key, "goamd64"),
+                key.field("goamd64"),
                 format!("unsupported GOAMD64 {v:?} (allowed: v1, v2, v3, v4)"),
             )
             .suggest(v, target::GOAMD64_VALUES.iter().copied()));
@@ -732,7 +780,7 @@ fn resolve_target(
     if !is_linux && spec.libc.is_some() {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "libc"),
+            key.field("libc"),
             format!(
                 "`libc` applies only to linux targets, not {}",
                 platform.goos
@@ -743,13 +791,13 @@ fn resolve_target(
     if spec.glibc.is_some() && libc != Some(Libc::Gnu) {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "glibc"),
+            key.field("glibc"),
             "a glibc floor applies only to linux targets with `libc: gnu`",
         ));
     }
     let glibc = if libc == Some(Libc::Gnu) {
         let (value, gkey) = match &spec.glibc {
-            Some(v) => (v.clone(), join_key(key, "glibc")),
+            Some(v) => (v.clone(), key.field("glibc")),
             None => (m.defaults.glibc.clone(), "defaults.glibc".to_owned()),
         };
         let min = platform
@@ -776,13 +824,13 @@ fn resolve_target(
     if !is_darwin && spec.macos.is_some() {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "macos"),
+            key.field("macos"),
             "`macos` applies only to darwin targets",
         ));
     }
     let macos = if is_darwin {
         let (value, mkey) = match &spec.macos {
-            Some(v) => (v.clone(), join_key(key, "macos")),
+            Some(v) => (v.clone(), key.field("macos")),
             None => (m.defaults.macos.clone(), "defaults.macos".to_owned()),
         };
         // Go 1.25 supports macOS 12 and later; arm64 Macs start at 11.
@@ -797,7 +845,7 @@ fn resolve_target(
     if toolchain == Toolchain::Osxcross && !is_darwin {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "toolchain"),
+            key.field("toolchain"),
             format!(
                 "`osxcross` builds only darwin targets; use `zig` for {}",
                 platform.goos
@@ -807,7 +855,7 @@ fn resolve_target(
     if spec.darwin_linker.is_some() && (!is_darwin || toolchain != Toolchain::Zig) {
         return Err(MatrixError::invalid(
             file,
-            join_key(key, "darwinLinker"),
+            key.field("darwinLinker"),
             "`darwinLinker` applies only to darwin targets built with `toolchain: zig`",
         ));
     }
@@ -820,25 +868,23 @@ fn resolve_target(
     });
     let needs_sdk = toolchain == Toolchain::Osxcross || darwin_linker == Some(DarwinLinker::Sdk);
     if needs_sdk && !have_sdk {
-        let what = if toolchain == Toolchain::Osxcross {
-            "`toolchain: osxcross`"
+        let (what, field) = if toolchain == Toolchain::Osxcross {
+            ("`toolchain: osxcross`", "toolchain")
         } else {
-            "`darwinLinker: sdk`"
+            ("`darwinLinker: sdk`", "darwinLinker")
         };
-        return Err(MatrixError::invalid(file, join_key(key, "toolchain"), format!("{what} needs a macOS SDK, and `darwinSdk` is not set"))
-            .with_help("package one on a Mac with osxcross' `tools/gen_sdk_package.sh` (or from Xcode with `gen_sdk_package_pbzx.sh`), then set `darwinSdk` to {\"url\", \"hash\"} or {\"path\"}; or drop `toolchain` to link with cgoflake's SDK-free stubs"));
+        return Err(MatrixError::invalid(
+            file,
+            key.field(field),
+            format!("{what} needs a macOS SDK, and `darwinSdk` is not set"),
+        )
+        .with_help(format!(
+            "package one on a Mac with osxcross' `tools/gen_sdk_package.sh` (or from Xcode with `gen_sdk_package_pbzx.sh`), then set `darwinSdk` to {{\"url\", \"hash\"}} or {{\"path\"}}; or drop `{field}` to link with cgoflake's SDK-free stubs"
+        )));
     }
 
     for (field, flags) in [("cflags", &spec.cflags), ("ldflags", &spec.ldflags)] {
-        for (i, f) in flags.iter().enumerate() {
-            if f.is_empty() || f.contains(char::is_whitespace) {
-                return Err(MatrixError::invalid(
-                    file,
-                    format!("{}[{i}]", join_key(key, field)),
-                    format!("{f:?}: give one flag per list item, without spaces"),
-                ));
-            }
-        }
+        c_flags(file, &key.field(field), flags)?;
     }
 
     let zig_target = target::zig_triple(
@@ -1051,6 +1097,53 @@ mod tests {
                 .unwrap_err();
         assert_eq!(e.key, "targets.mac.toolchain");
         assert!(e.help.unwrap().contains("gen_sdk_package"));
+    }
+
+    #[test]
+    fn darwin_linker_sdk_without_sdk_names_darwin_linker() {
+        let e = plan_of(r#"{"mac": {"goos": "darwin", "goarch": "arm64", "darwinLinker": "sdk"}}"#)
+            .unwrap_err();
+        assert_eq!(e.key, "targets.mac.darwinLinker");
+        assert!(e.help.unwrap().contains("drop `darwinLinker`"));
+    }
+
+    #[test]
+    fn short_form_errors_name_the_list_item() {
+        for (targets, key) in [
+            (r#"["linux/amd64", "linux/arm65"]"#, "targets[1]"),
+            (r#"["linix/arm64"]"#, "targets[0]"),
+            (r#"["windows/amd64/musl"]"#, "targets[0]"),
+            (r#"["linux/amd64", "linux"]"#, "targets[1]"),
+            (r#"["linux/arm64/uclibc"]"#, "targets[0]"),
+        ] {
+            assert_eq!(plan_of(targets).unwrap_err().key, key, "{targets}");
+        }
+        let e = plan_of(r#"["linux/arm65"]"#).unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean `arm64`?"));
+    }
+
+    #[test]
+    fn default_flags_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = Utf8Path::from_path(dir.path()).unwrap();
+        std::fs::write(d.join("go.mod"), "module x\n").unwrap();
+        let file = d.join("cgoflake.json");
+        for (defaults, key) in [
+            (r#"{"cflags": ["-DA=1 -DB=2"]}"#, "defaults.cflags[0]"),
+            (r#"{"ldflags": ["-lm", ""]}"#, "defaults.ldflags[1]"),
+        ] {
+            let text = format!(
+                r#"{{"project": {{"pname": "x", "version": "1"}}, "defaults": {defaults}, "targets": ["linux/amd64"]}}"#
+            );
+            let m = crate::matrix::parse(&file, &text).unwrap();
+            let e = resolve(&m, &file, d).unwrap_err();
+            assert_eq!(e.key, key);
+            assert!(
+                e.message.contains("one flag per list item"),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]

@@ -38,12 +38,21 @@ pub fn sri_hash(file: &Utf8Path, key: &str, value: &str) -> Result<(), MatrixErr
     if parse_sri_sha256(value).is_some() {
         return Ok(());
     }
-    let why = if value.starts_with("sha256-") {
-        "the base64 part must encode exactly 32 bytes (44 characters ending in `=`)"
-    } else if value.contains('-') {
-        "only sha256 is accepted"
-    } else {
-        "expected SRI form `sha256-<base64>`"
+    let why = match value.strip_prefix("sha256-") {
+        Some(b64) if b64.len() != 44 => format!(
+            "the base64 part has {} characters, a sha256 hash has 44 (32 bytes, ending in `=`)",
+            b64.chars().count()
+        ),
+        Some(_) => "the part after `sha256-` is not valid base64 of 32 bytes".to_owned(),
+        None => match value.split_once('-') {
+            Some((algo, _))
+                if !algo.is_empty() && algo.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
+                format!("only sha256 is accepted, not {algo}; write `sha256-<base64>`")
+            }
+            _ => "expected the SRI form `sha256-<base64>` (44 base64 characters of 32 bytes)"
+                .to_owned(),
+        },
     };
     Err(
         MatrixError::invalid(file, key, format!("malformed hash {value:?}: {why}")).with_help(
@@ -55,6 +64,13 @@ pub fn sri_hash(file: &Utf8Path, key: &str, value: &str) -> Result<(), MatrixErr
 /// A relative path that stays inside its base directory: no absolute paths,
 /// no `..`, no empty string.
 pub fn inside(file: &Utf8Path, key: &str, path: &str, what: &str) -> Result<(), MatrixError> {
+    if path.is_empty() {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("an empty path is not allowed: use a relative path inside {what}, e.g. `.`"),
+        ));
+    }
     let p = Utf8Path::new(path);
     let escapes = path.is_empty()
         || p.is_absolute()
@@ -111,11 +127,28 @@ pub fn env_name(
         return Err(MatrixError::invalid(
             file,
             key,
-            format!("`{name}` is set by cgoflake per target and cannot be overridden here"),
+            format!(
+                "`{name}` is set by cgoflake per target and cannot be overridden here (reserved: {})",
+                reserved.join(", ")
+            ),
         )
-        .with_help("use the target's `cflags`/`ldflags`, or `goarm`/`goamd64`"));
+        .with_help(reserved_env_help(name)));
     }
     Ok(())
+}
+
+/// Where to set what a reserved environment variable would have set.
+fn reserved_env_help(name: &str) -> &'static str {
+    match name {
+        "GOOS" | "GOARCH" => "each target's `goos` and `goarch` set these",
+        "GOARM" | "GOAMD64" | "GO386" => "set a target's `goarm` or `goamd64`",
+        "CC" | "CXX" => "cgoflake's pinned `zig cc` (or osxcross) is the C compiler; pick it with a target's `toolchain`",
+        "CGO_ENABLED" => "CGO is always on: cgoflake exists to build CGO programs",
+        n if n.starts_with("CGO_") => {
+            "add C flags with `cflags`/`ldflags` in `defaults` or in a target"
+        }
+        _ => "cgoflake sets it so the build is hermetic; use `project.tags` or `project.ldflags` for Go build options",
+    }
 }
 
 /// A Nix attribute name we render unquoted (`pkgs.go_1_25`).
@@ -183,6 +216,59 @@ mod tests {
                 "{bad:?} accepted"
             );
         }
+    }
+
+    #[test]
+    fn hash_messages_say_what_is_wrong() {
+        let msg = |h: &str| sri_hash(F.into(), "k", h).unwrap_err().message;
+        assert!(msg("sha512-AAAA").contains("only sha256 is accepted, not sha512"));
+        assert!(msg("sha256-short").contains("has 5 characters, a sha256 hash has 44"));
+        let bad_b64 = format!("sha256-{}=", "!".repeat(43));
+        assert!(msg(&bad_b64).contains("not valid base64"));
+        assert!(msg("47DEQpj8").contains("`sha256-<base64>`"));
+        assert!(msg("").contains("`sha256-<base64>`"));
+    }
+
+    #[test]
+    fn empty_paths_say_so() {
+        let e = inside(F.into(), "k", "", "the module").unwrap_err();
+        assert!(
+            e.message.starts_with("an empty path is not allowed"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn reserved_env_names_point_to_the_right_setting() {
+        let reserved = [
+            "GOOS",
+            "GOARCH",
+            "GOARM",
+            "CC",
+            "CGO_CFLAGS",
+            "CGO_ENABLED",
+            "GOFLAGS",
+        ];
+        let help = |n: &str| {
+            env_name(F.into(), "k", n, &reserved)
+                .unwrap_err()
+                .help
+                .unwrap()
+        };
+        assert!(help("GOOS").contains("`goos`"));
+        assert!(help("GOARM").contains("`goarm`"));
+        assert!(help("CC").contains("`toolchain`"));
+        assert!(help("CGO_CFLAGS").contains("`cflags`"));
+        assert!(help("CGO_ENABLED").contains("always on"));
+        assert!(help("GOFLAGS").contains("project.tags"));
+        let e = env_name(F.into(), "k", "GOOS", &reserved).unwrap_err();
+        assert!(
+            e.message.contains("(reserved: GOOS, GOARCH"),
+            "{}",
+            e.message
+        );
+        env_name(F.into(), "k", "GOEXPERIMENT", &reserved).unwrap();
     }
 
     #[test]

@@ -25,22 +25,30 @@ let
     CGO_CXXFLAGS = lib.concatStringsSep " " cgoCflags;
     CGO_LDFLAGS = lib.concatStringsSep " " cgoLdflags;
   };
+
+  # The C toolchain goes on PATH in postConfigure rather than in
+  # nativeBuildInputs, which buildGoModule also hands to its go-modules
+  # derivation.
+  toolchainPath = lib.makeBinPath ([ zig ] ++ lib.optional (target.toolchain == "osxcross") osxcross);
 in
 buildGoModule {
   pname = "${project.pname}-${target.name}";
   inherit (project) version subPackages tags vendorHash;
   inherit src;
 
+  # One go-modules derivation for every target: its name would otherwise
+  # carry the target's pname, and each target would vendor the same modules.
+  overrideModAttrs = _final: _prev: { name = "${project.pname}-${project.version}-go-modules"; };
+
   ldflags = project.ldflags ++ target.goLdflags ++ stampFlags;
   env = project.env;
-
-  nativeBuildInputs = [ zig ] ++ lib.optional (osxcross != null && target.toolchain == "osxcross") osxcross;
 
   # buildGoModule sets env.GOOS/GOARCH to the build host's and copies preBuild
   # and env into its go-modules derivation (pitfall 4). Exporting the cross
   # environment after configure keeps it out of there, so all targets share
   # one go-modules derivation.
   postConfigure = ''
+    export PATH="${toolchainPath}:$PATH"
     ${lib.concatStringsSep "\n" (lib.mapAttrsToList (name: value: "export ${name}=${lib.escapeShellArg value}") crossEnv)}
     # Zig needs a writable cache (HOME is /homeless-shelter), and a build's own
     # caches avoid zig's parallel cache races (pitfalls 2 and 9).

@@ -1,0 +1,241 @@
+//! End to end, offline, for real: the repository's generated flake builds the
+//! example app inside the Nix sandbox against the offline nixpkgs fixture
+//! (tests/fixture-nixpkgs), `cgoflake build` collects every target, each
+//! binary is checked structurally and run where this host can (natively,
+//! qemu-user, wine), and rebuilds are bit-identical.
+//!
+//! Expensive (a cold target is about a minute on two cores), so it runs when
+//! `CGOFLAKE_E2E=1` (scripts/test sets it; CI runs scripts/test).
+
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use cgoflake::collect::{Manifest, Status};
+use cgoflake::plan::{Plan, TargetPlan};
+
+/// The targets the offline e2e builds: every Linux and Windows target of the
+/// example matrix (darwin has its own test).
+fn e2e_targets(plan: &Plan) -> Vec<&TargetPlan> {
+    plan.targets.iter().filter(|t| t.goos != "darwin").collect()
+}
+
+fn enabled() -> bool {
+    let on = std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1");
+    if !on {
+        eprintln!("skipped: set CGOFLAKE_E2E=1 to build the example in the Nix sandbox (scripts/test does)");
+    }
+    on
+}
+
+fn root() -> Utf8PathBuf {
+    Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Shared state: the fixture, a copy of the flake, the plan, the build.
+struct World {
+    fixture: Utf8PathBuf,
+    flake: Utf8PathBuf,
+    plan: Plan,
+    build: Utf8PathBuf,
+    manifest: Manifest,
+    build_output: Output,
+}
+
+impl World {
+    fn nix_args(&self) -> Vec<String> {
+        vec![
+            "--override-input".into(),
+            "nixpkgs".into(),
+            format!("path:{}", self.fixture),
+            "--option".into(),
+            "sandbox".into(),
+            "true".into(),
+        ]
+    }
+
+    fn flake_ref(&self) -> String {
+        format!("path:{}", self.flake)
+    }
+}
+
+fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| {
+        let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
+            std::env::temp_dir().join("cgoflake-e2e").to_string_lossy().into_owned()
+        }));
+        std::fs::create_dir_all(&work).unwrap();
+
+        // The fixture: host Go, Zig and busybox imported into the store.
+        let out = Command::new("bash")
+            .arg(root().join("tests/fixture-nixpkgs/prepare"))
+            .arg(work.join("fixture"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "prepare failed: {}", String::from_utf8_lossy(&out.stderr));
+        let fixture = Utf8PathBuf::from(String::from_utf8(out.stdout).unwrap().trim().lines().last().unwrap());
+
+        // The flake as committed: only the files a user's checkout has.
+        let flake = work.join("flake");
+        if flake.exists() {
+            std::fs::remove_dir_all(&flake).unwrap();
+        }
+        for rel in ["flake.nix", "flake.lock", "cgoflake.json", "nix", "examples"] {
+            copy(&root().join(rel), &flake.join(rel));
+        }
+        let matrix = flake.join("cgoflake.json");
+        let m = cgoflake::matrix::load(&matrix).unwrap();
+        let plan = cgoflake::plan::resolve(&m, &matrix, &flake).unwrap();
+
+        let build = flake.join("build");
+        let mut w = World { fixture, flake, plan, build, manifest: Manifest::default(), build_output: empty_output() };
+        let names: Vec<String> = e2e_targets(&w.plan).iter().map(|t| t.name.clone()).collect();
+        let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
+            .arg("build")
+            .args(&names)
+            .args(["--matrix", matrix.as_str(), "--out", w.build.as_str(), "--jobs", "2", "--flake", &w.flake_ref(), "--"])
+            .args(w.nix_args())
+            .output()
+            .unwrap();
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+        w.manifest = cgoflake::collect::read_manifest(&w.build);
+        w.build_output = output;
+        w
+    })
+}
+
+fn empty_output() -> Output {
+    Command::new("true").output().unwrap()
+}
+
+fn copy(from: &Utf8Path, to: &Utf8Path) {
+    let status = Command::new("cp").args(["-R", from.as_str(), to.as_str()]).status();
+    if !status.is_ok_and(|s| s.success()) {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        assert!(Command::new("cp").args(["-R", from.as_str(), to.as_str()]).status().unwrap().success());
+    }
+}
+
+fn nix_eval_raw(w: &World, attr: &str) -> String {
+    let out = Command::new("nix")
+        .args(["eval", "--raw", &format!("path:{}#{attr}", w.fixture)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "nix eval {attr}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_target_builds_and_is_collected() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    assert!(
+        w.build_output.status.success(),
+        "cgoflake build failed:\n{}",
+        String::from_utf8_lossy(&w.build_output.stderr)
+    );
+    for t in e2e_targets(&w.plan) {
+        let entry = w.manifest.targets.iter().find(|e| e.target == t.name).unwrap_or_else(|| panic!("{} not in manifest", t.name));
+        assert_eq!(entry.status, Status::Ok, "{}: {:?}", t.name, entry.error);
+        assert!(entry.store_path.as_deref().is_some_and(|p| p.starts_with("/nix/store/")));
+        for f in &entry.files {
+            let path = w.build.join(&f.path);
+            assert!(f.path.starts_with(&t.out_dir), "{} collected outside {}", f.path, t.out_dir);
+            assert_eq!(cgoflake::collect::sha256_file(&path).unwrap(), f.sha256);
+            assert_eq!(std::fs::metadata(&path).unwrap().len(), f.size);
+        }
+    }
+    // SHA256SUMS verifies with the standard tool.
+    let check = Command::new("sha256sum").args(["--check", "--strict", "SHA256SUMS"]).current_dir(&w.build).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
+#[test]
+fn binaries_fit_their_targets() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    for t in e2e_targets(&w.plan) {
+        let bin = binary(w, t);
+        let info = cgoflake::inspect::inspect(&bin).unwrap();
+        let problems = cgoflake::inspect::problems(&info, t);
+        assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
+        if t.goos == "linux" && !t.static_binary {
+            // The floor is explicit and respected, and the interpreter is the distribution's.
+            let max = info.max_glibc.expect("glibc binaries have versioned symbols");
+            let floor = cgoflake::target::parse_version(t.glibc.as_deref().unwrap()).unwrap();
+            assert!(max <= floor, "{}: needs GLIBC_{}.{} > floor", t.name, max.0, max.1);
+            let interp = info.interpreter.as_deref().unwrap();
+            assert!(interp.starts_with("/lib"), "{}: interpreter {interp}", t.name);
+        }
+        if t.static_binary {
+            assert!(info.is_static, "{}: musl binary is not static", t.name);
+        }
+    }
+}
+
+#[test]
+fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    let want_sqlite = nix_eval_raw(w, "legacyPackages.x86_64-linux.sqlite.version");
+    let mut ran = Vec::new();
+    for t in e2e_targets(&w.plan) {
+        let bin = binary(w, t);
+        let out = Command::new("bash")
+            .arg(root().join("tests/support/run-binary.sh"))
+            .args([bin.as_str(), &t.goos, &t.goarch, t.libc.map_or("none", |l| if l == cgoflake::matrix::Libc::Musl { "musl" } else { "gnu" })])
+            .arg("selftest")
+            .output()
+            .unwrap();
+        if out.status.code() == Some(77) {
+            eprintln!("{}: not runnable here: {}", t.name, String::from_utf8_lossy(&out.stderr).trim());
+            assert_eq!(t.runner, cgoflake::target::Runner::None, "{} should be runnable here", t.name);
+            continue;
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{} selftest failed:\n{stdout}\n{}", t.name, String::from_utf8_lossy(&out.stderr));
+        let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
+        assert!(lines.contains(&format!("sqlite_version={want_sqlite}").as_str()), "{}: {stdout}", t.name);
+        assert!(lines.iter().any(|l| l.strip_prefix("vec_version=v").is_some_and(|v| !v.is_empty())), "{}: {stdout}", t.name);
+        assert!(lines.contains(&"knn=1:0.1414,5:0.9055,2:1.2728"), "{}: {stdout}", t.name);
+        assert!(lines.contains(&format!("goos={} goarch={}", t.goos, t.goarch).as_str()), "{}: {stdout}", t.name);
+        // Stamps come from the matrix and the flake, never the clock.
+        assert!(lines.iter().any(|l| l.starts_with(&format!("version={} commit=", w.plan.project.version))), "{}: {stdout}", t.name);
+        ran.push(t.name.clone());
+    }
+    eprintln!("ran: {ran:?}");
+    for must in ["linux-amd64", "linux-arm64", "linux-arm64-musl", "linux-arm", "linux-riscv64", "windows-amd64"] {
+        assert!(ran.iter().any(|r| r == must), "{must} did not run");
+    }
+}
+
+#[test]
+fn rebuilds_are_bit_identical() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    // `nix build --rebuild` builds again and fails if the output differs
+    // from the one in the store.
+    for t in e2e_targets(&w.plan) {
+        let out = Command::new("nix")
+            .args(["build", "--rebuild", "--no-link", &format!("{}#{}", w.flake_ref(), t.name)])
+            .args(w.nix_args())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{} is not reproducible:\n{}", t.name, String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn binary(w: &World, t: &TargetPlan) -> Utf8PathBuf {
+    let entry = w.manifest.targets.iter().find(|e| e.target == t.name).unwrap();
+    assert_eq!(entry.files.len(), 1, "{}: {:?}", t.name, entry.files);
+    w.build.join(&entry.files[0].path)
+}

@@ -173,14 +173,13 @@ pub fn problems(info: &BinaryInfo, t: &TargetPlan) -> Vec<String> {
         ));
     }
     match t.goos.as_str() {
-        "linux" if t.libc == Some(Libc::Musl) => {
-            if !info.is_static {
-                out.push(format!(
-                    "musl target is not static (interpreter {:?}, needs {:?})",
-                    info.interpreter, info.libraries
-                ));
-            }
+        "linux" if t.libc == Some(Libc::Musl) && !info.is_static => {
+            out.push(format!(
+                "musl target is not static (interpreter {:?}, needs {:?})",
+                info.interpreter, info.libraries
+            ));
         }
+        "linux" if t.libc == Some(Libc::Musl) => {}
         "linux" => {
             match &info.interpreter {
                 Some(i) if i.starts_with("/nix/") => {

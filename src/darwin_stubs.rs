@@ -790,6 +790,45 @@ pub fn write_stub_tree(dir: &Path, imports: &DarwinImports) -> Result<Vec<PathBu
     Ok(written)
 }
 
+/// POSIX `sh` + `awk` mirror of [`derive_from_goroot`] + [`write_stub_tree`]
+/// for use inside a Nix build, where cgoflake itself is not in the closure:
+/// `sh stubs.sh ${go}/share/go $out`. It filters by install name instead of
+/// evaluating build constraints; the install names it keeps
+/// (`/usr/lib/lib*.dylib` but libSystem, `/System/Library/Frameworks/...`)
+/// occur only in darwin files, so the result is the same — the test
+/// `shell_mirror_matches_rust` checks byte equality on the installed GOROOT
+/// (verified for Go 1.25.14 and 1.26.8, with coreutils and with busybox).
+pub const STUB_SCRIPT: &str = r#"#!/bin/sh
+# usage: mkstubs.sh GOROOT OUT   -- TAPI v4 stubs for the non-libSystem darwin
+# imports of the Go standard library (mirror of cgoflake::darwin_stubs).
+set -eu
+goroot=$1; out=$2
+find "$goroot/src" -path "$goroot/src/cmd" -prune -o -name testdata -prune -o -name '_*' -prune -o \
+  -name '*.go' ! -name '*_test.go' -type f -print | LC_ALL=C sort | xargs grep -h '^//go:cgo_import_dynamic[[:space:]]' \
+| awk '{ lib=$4; gsub(/"/, "", lib); sym=$3; sub(/#.*/, "", sym)
+         if (lib ~ /^\/usr\/lib\/lib[^\/]*\.dylib$/ && lib != "/usr/lib/libSystem.B.dylib" || lib ~ /^\/System\/Library\/Frameworks\//) print lib, sym }' \
+| LC_ALL=C sort -u | awk -v out="$out" '
+function flush() {
+  if (lib == "") return
+  if (n > 0) printf " ]\n" > path
+  printf "...\n" > path; close(path)
+}
+$1 != lib {
+  flush(); lib = $1; n = 0
+  if (lib ~ /^\/usr\/lib\//) { name = lib; sub(/^\/usr\/lib\/lib/, "", name); sub(/\..*$/, "", name); dir = out "/lib"; path = dir "/lib" name ".tbd" }
+  else { name = lib; sub(/^\/System\/Library\/Frameworks\//, "", name); sub(/\.framework\/.*$/, "", name); dir = out "/Frameworks/" name ".framework"; path = dir "/" name ".tbd" }
+  system("mkdir -p \"" dir "\"")
+  printf "--- !tapi-tbd\ntbd-version:     4\ntargets:         [ x86_64-macos, arm64-macos ]\ninstall-name:    '\''%s'\''\ncurrent-version: 1\ncompatibility-version: 1\n", lib > path
+}
+$2 != "_" {
+  if (n == 0) printf "exports:\n  - targets:         [ x86_64-macos, arm64-macos ]\n    symbols:         [ _%s", $2 > path
+  else printf ",\n                      _%s", $2 > path
+  n++
+}
+END { flush() }
+' 
+"#;
+
 /// Exported symbol names (Mach-O spelling, with `_`) of a TAPI v3/v4 text
 /// stub, over all targets: entries of `symbols:`, `weak-symbols:` and
 /// `thread-local-symbols:` lists. Enough to check bindings against
@@ -1250,18 +1289,67 @@ package macos
         assert_eq!(code_directory_flags(&sig[4..]), None);
     }
 
-    /// Runs against the installed Go toolchain when `GOROOT` is set.
+    /// `$GOROOT`, else `go env GOROOT`.
+    fn test_goroot() -> Option<PathBuf> {
+        if let Some(g) = std::env::var_os("GOROOT") {
+            return Some(PathBuf::from(g));
+        }
+        let o = std::process::Command::new("go")
+            .args(["env", "GOROOT"])
+            .output()
+            .ok()?;
+        let s = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        (o.status.success() && !s.is_empty()).then(|| PathBuf::from(s))
+    }
+
+    /// Runs against the installed Go toolchain (skips without one).
     #[test]
     fn derives_from_real_goroot_if_present() {
-        let Some(goroot) = std::env::var_os("GOROOT") else {
+        let Some(goroot) = test_goroot() else {
+            eprintln!("skipped: no Go toolchain (GOROOT or go on PATH)");
             return;
         };
-        let i = derive_from_goroot(Path::new(&goroot), DARWIN_GOARCHES).unwrap();
+        let i = derive_from_goroot(&goroot, DARWIN_GOARCHES).unwrap();
         assert!(i.libs["/usr/lib/libresolv.9.dylib"].contains("res_9_nsearch"));
         assert!(
             i.unresolved_link_requests().is_empty(),
             "{:?}",
             i.unresolved_link_requests()
         );
+    }
+    /// The shell mirror writes the same tree as the Rust derivation.
+    #[test]
+    fn shell_mirror_matches_rust() {
+        let Some(goroot) = test_goroot() else {
+            eprintln!("skipped: no Go toolchain (GOROOT or go on PATH)");
+            return;
+        };
+        let goroot = goroot.as_path();
+        let d = tempfile::tempdir().unwrap();
+        let script = d.path().join("stubs.sh");
+        fs::write(&script, STUB_SCRIPT).unwrap();
+        let out = d.path().join("out");
+        let st = std::process::Command::new("sh")
+            .arg(&script)
+            .arg(goroot)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let want = stub_files(&derive_from_goroot(goroot, DARWIN_GOARCHES).unwrap()).unwrap();
+        let mut got = BTreeMap::new();
+        let mut stack = vec![out.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(&out).unwrap().to_path_buf();
+                    got.insert(rel, fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        assert_eq!(got, want);
     }
 }

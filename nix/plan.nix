@@ -23,6 +23,8 @@
       buildTime = "main.buildTime";
     };
     defaultPackage = "all";
+    checkArgs = [ "selftest" ];
+    flakeExtras = null;
   };
 
   # Zig 0.15.2, the official static tarballs per build host. Never nixpkgs'
@@ -71,14 +73,14 @@
       goarch = "amd64";
       libc = null;
       glibc = null;
-      macos = "11.0";
+      macos = "12.0";
       toolchain = "zig";
       darwinLinker = "stubs";
-      zigTarget = "x86_64-macos.11.0";
+      zigTarget = "x86_64-macos.12.0";
       goEnv = {
-        CC = "zig cc -target x86_64-macos.11.0";
+        CC = "zig cc -target x86_64-macos.12.0";
         CGO_ENABLED = "1";
-        CXX = "zig c++ -target x86_64-macos.11.0";
+        CXX = "zig c++ -target x86_64-macos.12.0";
         GOARCH = "amd64";
         GOOS = "darwin";
       };
@@ -101,6 +103,9 @@
       nativeSystem = "x86_64-darwin";
       exeSuffix = "";
       outDir = "darwin/amd64";
+      binaryFormat = "macho";
+      machine = 16777223;
+      interpreter = null;
     };
     darwin-arm64 = {
       name = "darwin-arm64";
@@ -108,14 +113,14 @@
       goarch = "arm64";
       libc = null;
       glibc = null;
-      macos = "11.0";
+      macos = "12.0";
       toolchain = "zig";
       darwinLinker = "stubs";
-      zigTarget = "aarch64-macos.11.0";
+      zigTarget = "aarch64-macos.12.0";
       goEnv = {
-        CC = "zig cc -target aarch64-macos.11.0";
+        CC = "zig cc -target aarch64-macos.12.0";
         CGO_ENABLED = "1";
-        CXX = "zig c++ -target aarch64-macos.11.0";
+        CXX = "zig c++ -target aarch64-macos.12.0";
         GOARCH = "arm64";
         GOOS = "darwin";
       };
@@ -138,6 +143,9 @@
       nativeSystem = "aarch64-darwin";
       exeSuffix = "";
       outDir = "darwin/arm64";
+      binaryFormat = "macho";
+      machine = 16777228;
+      interpreter = null;
     };
     linux-386 = {
       name = "linux-386";
@@ -175,6 +183,9 @@
       nativeSystem = null;
       exeSuffix = "";
       outDir = "linux/386";
+      binaryFormat = "elf";
+      machine = 3;
+      interpreter = "/lib/ld-linux.so.2";
     };
     linux-amd64 = {
       name = "linux-amd64";
@@ -212,6 +223,9 @@
       nativeSystem = "x86_64-linux";
       exeSuffix = "";
       outDir = "linux/amd64";
+      binaryFormat = "elf";
+      machine = 62;
+      interpreter = "/lib64/ld-linux-x86-64.so.2";
     };
     linux-amd64-musl = {
       name = "linux-amd64-musl";
@@ -251,6 +265,9 @@
       nativeSystem = "x86_64-linux";
       exeSuffix = "";
       outDir = "linux/amd64-musl";
+      binaryFormat = "elf";
+      machine = 62;
+      interpreter = null;
     };
     linux-arm = {
       name = "linux-arm";
@@ -290,6 +307,9 @@
       nativeSystem = null;
       exeSuffix = "";
       outDir = "linux/arm";
+      binaryFormat = "elf";
+      machine = 40;
+      interpreter = "/lib/ld-linux-armhf.so.3";
     };
     linux-arm64 = {
       name = "linux-arm64";
@@ -327,6 +347,9 @@
       nativeSystem = "aarch64-linux";
       exeSuffix = "";
       outDir = "linux/arm64";
+      binaryFormat = "elf";
+      machine = 183;
+      interpreter = "/lib/ld-linux-aarch64.so.1";
     };
     linux-arm64-musl = {
       name = "linux-arm64-musl";
@@ -366,6 +389,9 @@
       nativeSystem = "aarch64-linux";
       exeSuffix = "";
       outDir = "linux/arm64-musl";
+      binaryFormat = "elf";
+      machine = 183;
+      interpreter = null;
     };
     linux-riscv64 = {
       name = "linux-riscv64";
@@ -403,6 +429,9 @@
       nativeSystem = null;
       exeSuffix = "";
       outDir = "linux/riscv64";
+      binaryFormat = "elf";
+      machine = 243;
+      interpreter = "/lib/ld-linux-riscv64-lp64d.so.1";
     };
     windows-amd64 = {
       name = "windows-amd64";
@@ -441,6 +470,9 @@
       nativeSystem = null;
       exeSuffix = ".exe";
       outDir = "windows/amd64";
+      binaryFormat = "pe";
+      machine = 34404;
+      interpreter = null;
     };
     windows-arm64 = {
       name = "windows-arm64";
@@ -479,6 +511,9 @@
       nativeSystem = null;
       exeSuffix = ".exe";
       outDir = "windows/arm64";
+      binaryFormat = "pe";
+      machine = 43620;
+      interpreter = null;
     };
   };
 }

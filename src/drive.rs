@@ -74,8 +74,88 @@ pub fn parse_build_json(stdout: &str) -> Result<Utf8PathBuf> {
     Ok(Utf8PathBuf::from(out))
 }
 
-/// Run every job, `opts.jobs` at a time; outcomes come back in job order.
+/// Build every job; outcomes come back in job order.
+///
+/// First one `nix build` for all targets: one evaluation, and Nix schedules
+/// the shared derivations (Zig, go-modules) once. If that fails, each target
+/// is built on its own (`opts.jobs` at a time; finished ones are instant) so
+/// every failure is attributed to its target with its own log.
 pub fn run_all(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
+    std::fs::create_dir_all(&opts.log_dir).with_context(|| format!("creating {}", opts.log_dir))?;
+    if jobs.len() > 1 {
+        if let Ok(outcomes) = run_together(jobs, opts) {
+            return Ok(outcomes);
+        }
+        eprintln!("some targets failed; building each on its own to find which");
+    }
+    run_each(jobs, opts)
+}
+
+/// `nix build` of every target in one invocation.
+fn run_together(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
+    let started = Instant::now();
+    let log = opts.log_dir.join("all.log");
+    let log_file = std::fs::File::create(&log).with_context(|| format!("creating {log}"))?;
+    let bar = Progress::new(1).start(&format!("{} targets", jobs.len()));
+    let mut cmd = Command::new(&opts.nix);
+    cmd.args(["build", "--json", "--no-link", "-L", "--keep-going"]);
+    cmd.args(jobs.iter().map(|j| format!("{}#{}", opts.flake, j.target)));
+    if !opts.nix_args.iter().any(|a| a == "--max-jobs" || a == "-j") {
+        cmd.args(["--max-jobs", &opts.jobs.max(1).to_string()]);
+    }
+    let out = cmd
+        .args(&opts.nix_args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::from(log_file))
+        .output()
+        .with_context(|| format!("running `{} build`", opts.nix))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !out.status.success() {
+        bail!("`nix build` of all targets failed ({})", out.status);
+    }
+    let paths = parse_build_json_many(&String::from_utf8_lossy(&out.stdout), jobs.len())?;
+    let elapsed = started.elapsed();
+    Ok(jobs
+        .iter()
+        .zip(paths)
+        .map(|(job, path)| {
+            eprintln!("built {} ({})", job.target, path);
+            BuildOutcome {
+                target: job.target.clone(),
+                out_path: Some(path),
+                log: log.clone(),
+                error: None,
+                elapsed,
+            }
+        })
+        .collect())
+}
+
+/// Every `out` path of a multi-installable `nix build --json`, in order.
+pub fn parse_build_json_many(stdout: &str, expected: usize) -> Result<Vec<Utf8PathBuf>> {
+    let results: Vec<NixBuildResult> = serde_json::from_str(stdout.trim())
+        .with_context(|| format!("unexpected `nix build --json` output: {stdout:?}"))?;
+    if results.len() != expected {
+        bail!(
+            "`nix build --json` returned {} results, expected {expected}",
+            results.len()
+        );
+    }
+    results
+        .into_iter()
+        .map(|r| {
+            r.outputs
+                .get("out")
+                .map(Utf8PathBuf::from)
+                .context("a result has no `out` output")
+        })
+        .collect()
+}
+
+/// Run every job on its own, `opts.jobs` at a time; outcomes in job order.
+pub fn run_each(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
     std::fs::create_dir_all(&opts.log_dir).with_context(|| format!("creating {}", opts.log_dir))?;
     let queue: Arc<Mutex<VecDeque<(usize, BuildJob)>>> =
         Arc::new(Mutex::new(jobs.iter().cloned().enumerate().collect()));

@@ -12,7 +12,7 @@ use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
 use crate::{matrix, plan, vendor_hash};
 
 /// Files `gen` may have written before and removes when no longer needed.
-const OPTIONAL_OUTPUTS: &[&str] = &["nix/darwin-stubs.nix", "nix/osxcross.nix"];
+const OPTIONAL_OUTPUTS: &[&str] = &["nix/darwin-stubs.nix", "nix/darwin-stubs.sh", "nix/osxcross.nix"];
 
 /// The nixpkgs revision written into a new flake.lock (nixos-25.11).
 const NIXPKGS_LOCK: &str = r#"{
@@ -225,6 +225,7 @@ fn stale_files(out: &Utf8Path, files: &Rendered) -> Vec<Utf8PathBuf> {
 /// leaves a half-written file. Files without the generated marker are not
 /// overwritten unless `force`.
 pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8PathBuf>> {
+    remove_leftover_temp_files(out, files);
     if !force {
         for rel in files.keys() {
             let path = out.join(rel);
@@ -268,6 +269,24 @@ pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8Pa
         written.push(rel);
     }
     Ok(written)
+}
+
+/// Temporary files of a `gen` that was killed before renaming them.
+fn remove_leftover_temp_files(out: &Utf8Path, files: &Rendered) {
+    let dirs: BTreeSet<Utf8PathBuf> = files
+        .keys()
+        .filter_map(|rel| out.join(rel).parent().map(Utf8Path::to_owned))
+        .collect();
+    for dir in dirs {
+        let Ok(entries) = dir.read_dir_utf8() else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().starts_with(".cgoflake-") && entry.path().is_file() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Write flake.lock pinning nixpkgs, unless one exists (the user may have

@@ -11,6 +11,7 @@ pub mod drive;
 pub mod error;
 pub mod gen;
 pub mod hash;
+pub mod init;
 pub mod inspect;
 pub mod matrix;
 pub mod nar;

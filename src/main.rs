@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use cgoflake::error::MatrixError;
 use cgoflake::gen::{self, GenOptions};
-use cgoflake::{collect, drive, inspect, matrix, plan};
+use cgoflake::{collect, drive, init, inspect, matrix, plan};
 
 /// Cross-compile CGO Go programs hermetically: a target matrix in, a Nix flake out.
 #[derive(Parser)]
@@ -20,6 +20,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a starter cgoflake.json for the Go module in DIR (main packages,
+    /// CGO use, Go version from go.mod; vendorHash "auto").
+    Init {
+        /// The Go module directory (holding go.mod).
+        #[arg(long, default_value = ".")]
+        dir: Utf8PathBuf,
+        /// Replace an existing cgoflake.json.
+        #[arg(long)]
+        force: bool,
+    },
     /// Generate flake.nix and nix/*.nix from the matrix.
     Gen {
         /// The matrix file.
@@ -97,6 +107,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init { dir, force } => {
+            let opts = init::InitOptions {
+                dir: dir.clone(),
+                force,
+                go: "go".into(),
+            };
+            let report = init::init(&opts)?;
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            print!("{}", report.summary(&dir));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Gen {
             matrix,
             out,
@@ -177,7 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 jobs,
                 nix_args,
                 log_dir: out.join("logs"),
-                nix: "nix".into(),
+                nix: std::env::var("CGOFLAKE_NIX").unwrap_or_else(|_| "nix".into()),
             };
             let jobs: Vec<drive::BuildJob> = selected
                 .iter()

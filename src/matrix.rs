@@ -92,6 +92,20 @@ pub struct Project {
     /// The target `nix build` builds without an attribute; `all` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_target: Option<String>,
+    /// Arguments of a self-test the generated `nix flake check` runs each
+    /// binary with where the build host can (static binaries natively or
+    /// under qemu-user), e.g. `["selftest"]`; it must exit 0. Unset: binaries
+    /// are checked structurally only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_args: Option<Vec<String>>,
+    /// A hand-written Nix file, relative to this file, that the generated
+    /// flake imports with `{ self, nixpkgs, system, pkgs }` for every build
+    /// host; the `packages`, `apps`, `devShells` and `checks` it returns are
+    /// merged into the flake's outputs (e.g. to package tools beside the Go
+    /// targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub flake_extras: Option<Utf8PathBuf>,
 }
 
 /// Where version information is stamped with `-X`.
@@ -428,8 +442,9 @@ fn default_zig() -> String {
 fn default_glibc() -> String {
     "2.28".to_owned()
 }
+/// Go 1.25 supports macOS 12 (Monterey) and later.
 fn default_macos() -> String {
-    "11.0".to_owned()
+    "12.0".to_owned()
 }
 /// SQLite options: thread-safe (go-sqlite3 uses it from many goroutines),
 /// the usual extensions, and no deprecated APIs.

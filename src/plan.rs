@@ -92,6 +92,11 @@ pub struct ProjectPlan {
     pub stamp: StampPlan,
     /// The `default` package: a target name, or `all`.
     pub default_package: String,
+    /// Arguments of the self-test `nix flake check` runs where it can; `None`: no run.
+    pub check_args: Option<Vec<String>>,
+    /// The hand-written Nix file merged into the flake's outputs, relative to
+    /// the generated flake (a Nix path literal like `./nix/extra.nix`).
+    pub flake_extras: Option<String>,
 }
 
 /// `vendorHash`.
@@ -210,6 +215,13 @@ pub struct TargetPlan {
     pub exe_suffix: String,
     /// Where `cgoflake build` collects it: `<goos>/<goarch>`.
     pub out_dir: String,
+    /// The executable format: `elf`, `pe` or `macho`.
+    pub binary_format: String,
+    /// The machine number the header must carry (ELF `e_machine`, PE
+    /// `Machine`, Mach-O `cputype`); the generated checks compare it.
+    pub machine: u32,
+    /// linux gnu: the standard dynamic linker the binary must name.
+    pub interpreter: Option<String>,
 }
 
 /// Resolve a parsed matrix. `matrix_file` is the file it came from (for
@@ -609,6 +621,64 @@ fn resolve_project(
             build_time: p.stamp.build_time.clone(),
         },
         default_package: p.default_target.clone().unwrap_or_else(|| "all".to_owned()),
+        check_args: check_args(file, p.check_args.as_deref())?,
+        flake_extras: flake_extras(file, base, out_dir, p.flake_extras.as_deref())?,
+    })
+}
+
+/// `project.checkArgs`: plain strings without NUL; an empty list means no run.
+fn check_args(
+    file: &Utf8Path,
+    args: Option<&[String]>,
+) -> Result<Option<Vec<String>>, MatrixError> {
+    let Some(args) = args else { return Ok(None) };
+    for (i, a) in args.iter().enumerate() {
+        if a.contains('\0') {
+            return Err(MatrixError::invalid(
+                file,
+                format!("project.checkArgs[{i}]"),
+                "an argument cannot contain a NUL byte",
+            ));
+        }
+    }
+    Ok((!args.is_empty()).then(|| args.to_vec()))
+}
+
+/// `project.flakeExtras`: an existing `.nix` file inside the generated flake.
+fn flake_extras(
+    file: &Utf8Path,
+    base: &Utf8Path,
+    out_dir: &Utf8Path,
+    path: Option<&Utf8Path>,
+) -> Result<Option<String>, MatrixError> {
+    let Some(path) = path else { return Ok(None) };
+    let key = "project.flakeExtras";
+    validate::inside(file, key, path.as_str(), "the directory of the matrix")?;
+    validate::nix_path_safe(file, key, path.as_str())?;
+    let full = base.join(path);
+    if path.extension() != Some("nix") || !full.is_file() {
+        return Err(MatrixError::invalid(
+            file,
+            key,
+            format!("{:?} is not a .nix file (looked for {full})", path.as_str()),
+        ));
+    }
+    let rel = match (
+        full.canonicalize_utf8().ok(),
+        out_dir.canonicalize_utf8().ok(),
+    ) {
+        (Some(f), Some(o)) => nix_relative(&o, &f),
+        _ => nix_relative(out_dir, &full),
+    };
+    rel.map(Some).ok_or_else(|| {
+        MatrixError::invalid(
+            file,
+            key,
+            format!(
+                "{:?} is outside the generated flake's directory {out_dir}",
+                path.as_str()
+            ),
+        )
     })
 }
 
@@ -833,10 +903,10 @@ fn resolve_target(
             Some(v) => (v.clone(), key.field("macos")),
             None => (m.defaults.macos.clone(), "defaults.macos".to_owned()),
         };
-        // Go 1.25 supports macOS 12 and later; arm64 Macs start at 11.
+        // Go 1.25 supports macOS 12 (Monterey) and later.
         match target::parse_version(&value) {
-            Some(v) if (11..=26).contains(&v.0) => Some(value),
-            _ => return Err(MatrixError::invalid(file, mkey, format!("unsupported macOS minimum {value:?} (allowed: 11.0 … 26.x, written like `12.0`)"))),
+            Some(v) if (12..=26).contains(&v.0) => Some(value),
+            _ => return Err(MatrixError::invalid(file, mkey, format!("unsupported macOS minimum {value:?} (allowed: 12.0 … 26.x, written like `12.0`; Go 1.25 needs macOS 12)"))),
         }
     } else {
         None
@@ -949,6 +1019,11 @@ fn resolve_target(
         sqlite_cflags,
         static_binary: libc == Some(Libc::Musl),
         runner: platform.runner,
+        binary_format: target::binary_machine(platform).0.to_owned(),
+        machine: target::binary_machine(platform).1,
+        interpreter: (libc == Some(Libc::Gnu))
+            .then(|| target::glibc_interpreter(platform).map(str::to_owned))
+            .flatten(),
         native_system: platform.native_system.map(str::to_owned),
         exe_suffix: if platform.goos == "windows" {
             ".exe".into()

@@ -69,6 +69,11 @@ const TEMPLATES: &[Template] = &[
         when: |p| p.needs_darwin_stubs,
     },
     Template {
+        output: "nix/darwin-stubs.sh",
+        source: include_str!("../templates/darwin-stubs.sh.hbs"),
+        when: |p| p.needs_darwin_stubs,
+    },
+    Template {
         output: "nix/osxcross.nix",
         source: include_str!("../templates/osxcross.nix.hbs"),
         when: |p| p.needs_osxcross,
@@ -95,6 +100,9 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     let hb = engine()?;
     let mut data = serde_json::to_value(ctx)?;
     data["planNix"] = plan_for_nix(ctx)?;
+    // The stub generator, without its shebang (the template adds it and the marker).
+    let script = crate::darwin_stubs::STUB_SCRIPT;
+    data["stubScriptBody"] = script.split_once('\n').map_or(script, |(_, body)| body).into();
     let mut out = Rendered::new();
     for t in TEMPLATES.iter().filter(|t| (t.when)(ctx.plan)) {
         let text = hb

@@ -194,7 +194,7 @@ pub fn zig_triple(
             }
         }
         "windows" => format!("{arch}-windows-gnu"),
-        "darwin" => format!("{arch}-macos.{}", macos.unwrap_or("11.0")),
+        "darwin" => format!("{arch}-macos.{}", macos.unwrap_or("12.0")),
         other => unreachable!("platform table holds no GOOS {other}"),
     }
 }
@@ -206,6 +206,44 @@ pub fn arm_cpu(goarm: &str) -> &'static str {
         "5" => "arm926ej_s",
         "6" => "arm1176jzf_s",
         _ => "generic+v7a",
+    }
+}
+
+/// The executable format of a GOOS (`elf`, `pe`, `macho`) and the machine
+/// number its header must carry: ELF `e_machine`, PE `Machine`, Mach-O
+/// `cputype`. The generated `nix flake check` compares binaries against it.
+pub fn binary_machine(p: &Platform) -> (&'static str, u32) {
+    let format = match p.goos {
+        "windows" => "pe",
+        "darwin" => "macho",
+        _ => "elf",
+    };
+    let machine = match (format, p.zig_arch) {
+        ("elf", "x86_64") => 62,             // EM_X86_64
+        ("elf", "aarch64") => 183,           // EM_AARCH64
+        ("elf", "arm") => 40,                // EM_ARM
+        ("elf", "x86") => 3,                 // EM_386
+        ("elf", "riscv64") => 243,           // EM_RISCV
+        ("pe", "x86_64") => 0x8664,          // IMAGE_FILE_MACHINE_AMD64
+        ("pe", "aarch64") => 0xaa64,         // IMAGE_FILE_MACHINE_ARM64
+        ("pe", "x86") => 0x14c,              // IMAGE_FILE_MACHINE_I386
+        ("macho", "x86_64") => 0x0100_0007,  // CPU_TYPE_X86_64
+        ("macho", "aarch64") => 0x0100_000c, // CPU_TYPE_ARM64
+        (f, a) => unreachable!("platform table holds no {f} machine for {a}"),
+    };
+    (format, machine)
+}
+
+/// The standard glibc dynamic linker of a linux architecture (what a
+/// dynamically linked binary must name as its interpreter: never /nix/store).
+pub fn glibc_interpreter(p: &Platform) -> Option<&'static str> {
+    match (p.goos, p.zig_arch) {
+        ("linux", "x86_64") => Some("/lib64/ld-linux-x86-64.so.2"),
+        ("linux", "aarch64") => Some("/lib/ld-linux-aarch64.so.1"),
+        ("linux", "arm") => Some("/lib/ld-linux-armhf.so.3"),
+        ("linux", "x86") => Some("/lib/ld-linux.so.2"),
+        ("linux", "riscv64") => Some("/lib/ld-linux-riscv64-lp64d.so.1"),
+        _ => None,
     }
 }
 

@@ -595,7 +595,7 @@ fn cases() -> Vec<Case> {
             "macos 10.9",
             targets(json!({ "mac": { "goos": "darwin", "goarch": "arm64", "macos": "10.9" } })),
             "targets.mac.macos",
-            &["unsupported macOS minimum \"10.9\"", "11.0"],
+            &["unsupported macOS minimum \"10.9\"", "12.0"],
             No,
         ),
         c(

@@ -63,7 +63,10 @@ fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
         let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
-            std::env::temp_dir().join("cgoflake-e2e").to_string_lossy().into_owned()
+            std::env::temp_dir()
+                .join("cgoflake-e2e")
+                .to_string_lossy()
+                .into_owned()
         }));
         std::fs::create_dir_all(&work).unwrap();
 
@@ -73,15 +76,32 @@ fn world() -> &'static World {
             .arg(work.join("fixture"))
             .output()
             .unwrap();
-        assert!(out.status.success(), "prepare failed: {}", String::from_utf8_lossy(&out.stderr));
-        let fixture = Utf8PathBuf::from(String::from_utf8(out.stdout).unwrap().trim().lines().last().unwrap());
+        assert!(
+            out.status.success(),
+            "prepare failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let fixture = Utf8PathBuf::from(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .trim()
+                .lines()
+                .last()
+                .unwrap(),
+        );
 
         // The flake as committed: only the files a user's checkout has.
         let flake = work.join("flake");
         if flake.exists() {
             std::fs::remove_dir_all(&flake).unwrap();
         }
-        for rel in ["flake.nix", "flake.lock", "cgoflake.json", "nix", "examples"] {
+        for rel in [
+            "flake.nix",
+            "flake.lock",
+            "cgoflake.json",
+            "nix",
+            "examples",
+        ] {
             copy(&root().join(rel), &flake.join(rel));
         }
         let matrix = flake.join("cgoflake.json");
@@ -89,12 +109,32 @@ fn world() -> &'static World {
         let plan = cgoflake::plan::resolve(&m, &matrix, &flake).unwrap();
 
         let build = flake.join("build");
-        let mut w = World { fixture, flake, plan, build, manifest: Manifest::default(), build_output: empty_output() };
-        let names: Vec<String> = e2e_targets(&w.plan).iter().map(|t| t.name.clone()).collect();
+        let mut w = World {
+            fixture,
+            flake,
+            plan,
+            build,
+            manifest: Manifest::default(),
+            build_output: empty_output(),
+        };
+        let names: Vec<String> = e2e_targets(&w.plan)
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
         let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
             .arg("build")
             .args(&names)
-            .args(["--matrix", matrix.as_str(), "--out", w.build.as_str(), "--jobs", "2", "--flake", &w.flake_ref(), "--"])
+            .args([
+                "--matrix",
+                matrix.as_str(),
+                "--out",
+                w.build.as_str(),
+                "--jobs",
+                "2",
+                "--flake",
+                &w.flake_ref(),
+                "--",
+            ])
             .args(w.nix_args())
             .output()
             .unwrap();
@@ -110,10 +150,16 @@ fn empty_output() -> Output {
 }
 
 fn copy(from: &Utf8Path, to: &Utf8Path) {
-    let status = Command::new("cp").args(["-R", from.as_str(), to.as_str()]).status();
+    let status = Command::new("cp")
+        .args(["-R", from.as_str(), to.as_str()])
+        .status();
     if !status.is_ok_and(|s| s.success()) {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        assert!(Command::new("cp").args(["-R", from.as_str(), to.as_str()]).status().unwrap().success());
+        assert!(Command::new("cp")
+            .args(["-R", from.as_str(), to.as_str()])
+            .status()
+            .unwrap()
+            .success());
     }
 }
 
@@ -122,7 +168,11 @@ fn nix_eval_raw(w: &World, attr: &str) -> String {
         .args(["eval", "--raw", &format!("path:{}#{attr}", w.fixture)])
         .output()
         .unwrap();
-    assert!(out.status.success(), "nix eval {attr}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "nix eval {attr}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -138,19 +188,40 @@ fn every_target_builds_and_is_collected() {
         String::from_utf8_lossy(&w.build_output.stderr)
     );
     for t in e2e_targets(&w.plan) {
-        let entry = w.manifest.targets.iter().find(|e| e.target == t.name).unwrap_or_else(|| panic!("{} not in manifest", t.name));
+        let entry = w
+            .manifest
+            .targets
+            .iter()
+            .find(|e| e.target == t.name)
+            .unwrap_or_else(|| panic!("{} not in manifest", t.name));
         assert_eq!(entry.status, Status::Ok, "{}: {:?}", t.name, entry.error);
-        assert!(entry.store_path.as_deref().is_some_and(|p| p.starts_with("/nix/store/")));
+        assert!(entry
+            .store_path
+            .as_deref()
+            .is_some_and(|p| p.starts_with("/nix/store/")));
         for f in &entry.files {
             let path = w.build.join(&f.path);
-            assert!(f.path.starts_with(&t.out_dir), "{} collected outside {}", f.path, t.out_dir);
+            assert!(
+                f.path.starts_with(&t.out_dir),
+                "{} collected outside {}",
+                f.path,
+                t.out_dir
+            );
             assert_eq!(cgoflake::collect::sha256_file(&path).unwrap(), f.sha256);
             assert_eq!(std::fs::metadata(&path).unwrap().len(), f.size);
         }
     }
     // SHA256SUMS verifies with the standard tool.
-    let check = Command::new("sha256sum").args(["--check", "--strict", "SHA256SUMS"]).current_dir(&w.build).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let check = Command::new("sha256sum")
+        .args(["--check", "--strict", "SHA256SUMS"])
+        .current_dir(&w.build)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]
@@ -166,11 +237,23 @@ fn binaries_fit_their_targets() {
         assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
         if t.goos == "linux" && !t.static_binary {
             // The floor is explicit and respected, and the interpreter is the distribution's.
-            let max = info.max_glibc.expect("glibc binaries have versioned symbols");
+            let max = info
+                .max_glibc
+                .expect("glibc binaries have versioned symbols");
             let floor = cgoflake::target::parse_version(t.glibc.as_deref().unwrap()).unwrap();
-            assert!(max <= floor, "{}: needs GLIBC_{}.{} > floor", t.name, max.0, max.1);
+            assert!(
+                max <= floor,
+                "{}: needs GLIBC_{}.{} > floor",
+                t.name,
+                max.0,
+                max.1
+            );
             let interp = info.interpreter.as_deref().unwrap();
-            assert!(interp.starts_with("/lib"), "{}: interpreter {interp}", t.name);
+            assert!(
+                interp.starts_with("/lib"),
+                "{}: interpreter {interp}",
+                t.name
+            );
         }
         if t.static_binary {
             assert!(info.is_static, "{}: musl binary is not static", t.name);
@@ -190,28 +273,84 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
         let bin = binary(w, t);
         let out = Command::new("bash")
             .arg(root().join("tests/support/run-binary.sh"))
-            .args([bin.as_str(), &t.goos, &t.goarch, t.libc.map_or("none", |l| if l == cgoflake::matrix::Libc::Musl { "musl" } else { "gnu" })])
+            .args([
+                bin.as_str(),
+                &t.goos,
+                &t.goarch,
+                t.libc.map_or("none", |l| {
+                    if l == cgoflake::matrix::Libc::Musl {
+                        "musl"
+                    } else {
+                        "gnu"
+                    }
+                }),
+            ])
             .arg("selftest")
             .output()
             .unwrap();
         if out.status.code() == Some(77) {
-            eprintln!("{}: not runnable here: {}", t.name, String::from_utf8_lossy(&out.stderr).trim());
-            assert_eq!(t.runner, cgoflake::target::Runner::None, "{} should be runnable here", t.name);
+            eprintln!(
+                "{}: not runnable here: {}",
+                t.name,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            assert_eq!(
+                t.runner,
+                cgoflake::target::Runner::None,
+                "{} should be runnable here",
+                t.name
+            );
             continue;
         }
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{} selftest failed:\n{stdout}\n{}", t.name, String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{} selftest failed:\n{stdout}\n{}",
+            t.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
-        assert!(lines.contains(&format!("sqlite_version={want_sqlite}").as_str()), "{}: {stdout}", t.name);
-        assert!(lines.iter().any(|l| l.strip_prefix("vec_version=v").is_some_and(|v| !v.is_empty())), "{}: {stdout}", t.name);
-        assert!(lines.contains(&"knn=1:0.1414,5:0.9055,2:1.2728"), "{}: {stdout}", t.name);
-        assert!(lines.contains(&format!("goos={} goarch={}", t.goos, t.goarch).as_str()), "{}: {stdout}", t.name);
+        assert!(
+            lines.contains(&format!("sqlite_version={want_sqlite}").as_str()),
+            "{}: {stdout}",
+            t.name
+        );
+        assert!(
+            lines.iter().any(|l| l
+                .strip_prefix("vec_version=v")
+                .is_some_and(|v| !v.is_empty())),
+            "{}: {stdout}",
+            t.name
+        );
+        assert!(
+            lines.contains(&"knn=1:0.1414,5:0.9055,2:1.2728"),
+            "{}: {stdout}",
+            t.name
+        );
+        assert!(
+            lines.contains(&format!("goos={} goarch={}", t.goos, t.goarch).as_str()),
+            "{}: {stdout}",
+            t.name
+        );
         // Stamps come from the matrix and the flake, never the clock.
-        assert!(lines.iter().any(|l| l.starts_with(&format!("version={} commit=", w.plan.project.version))), "{}: {stdout}", t.name);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&format!("version={} commit=", w.plan.project.version))),
+            "{}: {stdout}",
+            t.name
+        );
         ran.push(t.name.clone());
     }
     eprintln!("ran: {ran:?}");
-    for must in ["linux-amd64", "linux-arm64", "linux-arm64-musl", "linux-arm", "linux-riscv64", "windows-amd64"] {
+    for must in [
+        "linux-amd64",
+        "linux-arm64",
+        "linux-arm64-musl",
+        "linux-arm",
+        "linux-riscv64",
+        "windows-amd64",
+    ] {
         assert!(ran.iter().any(|r| r == must), "{must} did not run");
     }
 }
@@ -226,16 +365,31 @@ fn rebuilds_are_bit_identical() {
     // from the one in the store.
     for t in e2e_targets(&w.plan) {
         let out = Command::new("nix")
-            .args(["build", "--rebuild", "--no-link", &format!("{}#{}", w.flake_ref(), t.name)])
+            .args([
+                "build",
+                "--rebuild",
+                "--no-link",
+                &format!("{}#{}", w.flake_ref(), t.name),
+            ])
             .args(w.nix_args())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{} is not reproducible:\n{}", t.name, String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{} is not reproducible:\n{}",
+            t.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
 fn binary(w: &World, t: &TargetPlan) -> Utf8PathBuf {
-    let entry = w.manifest.targets.iter().find(|e| e.target == t.name).unwrap();
+    let entry = w
+        .manifest
+        .targets
+        .iter()
+        .find(|e| e.target == t.name)
+        .unwrap();
     assert_eq!(entry.files.len(), 1, "{}: {:?}", t.name, entry.files);
     w.build.join(&entry.files[0].path)
 }

@@ -8,14 +8,33 @@ use proptest::prelude::*;
 
 /// Evaluate a list of strings with `nix-instantiate --eval --json`.
 fn eval_strings(strings: &[String]) -> Vec<String> {
-    let expr = format!("[ {} ]", strings.iter().map(|s| format!("\"{}\"", nix_escape(s))).collect::<Vec<_>>().join(" "));
-    let out = Command::new("nix-instantiate").args(["--eval", "--strict", "--json", "--expr"]).arg(&expr).output().unwrap();
-    assert!(out.status.success(), "nix rejected {expr:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let expr = format!(
+        "[ {} ]",
+        strings
+            .iter()
+            .map(|s| format!("\"{}\"", nix_escape(s)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let out = Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json", "--expr"])
+        .arg(&expr)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nix rejected {expr:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn nix_available() -> bool {
-    if Command::new("nix-instantiate").arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         return true;
     }
     assert!(
@@ -68,7 +87,11 @@ fn attribute_sets_with_odd_keys_evaluate_to_the_same_json() {
         .arg(to_nix(&value, 0))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let back: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(back, value);
 }

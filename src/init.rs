@@ -1,0 +1,633 @@
+//! `cgoflake init`: write a starter `cgoflake.json` for any Go module.
+//!
+//! What it looks at, all through the `go` command (so build constraints,
+//! `replace` directives and nested modules are Go's own rules):
+//!
+//! * `go mod edit -json`: the module path (→ `pname`) and the `go` line
+//!   (→ the nixpkgs Go attribute);
+//! * `go list -e -json ./...`: the module's packages; those named `main`
+//!   become `subPackages` (Go's `./...` already leaves out `testdata`, `_*`
+//!   and `.*` directories and nested modules; we skip them again to be sure);
+//! * `go list -e -deps -json <main packages>`: every package the programs
+//!   build from; any with `CgoFiles` (a file importing "C") needs a C
+//!   toolchain, which is what cgoflake is for. Standard-library packages
+//!   (`runtime/cgo`, `net`, `os/user`) are not reported: they fall back to
+//!   pure Go without CGO.
+//!
+//! Listing runs with `GOOS=linux GOARCH=amd64 CGO_ENABLED=1 GOWORK=off`, so the
+//! answer does not depend on the host (a workspace is not what
+//! `buildGoModule` sees either). CGO files behind build constraints for other
+//! platforms are not seen.
+//!
+//! The matrix uses `"vendorHash": "auto"` (computed by `cgoflake gen`, no
+//! fake-hash build) and the long target form, so every choice is visible
+//! and editable. The output is a pure function of what was found; it is
+//! written atomically (temporary sibling, then rename).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::Command;
+
+use anyhow::{bail, Context as _, Result};
+use camino::{Utf8Path, Utf8PathBuf};
+use serde::Deserialize;
+
+use crate::matrix::MATRIX_FILE;
+
+/// The Go attributes nixpkgs 25.11 (the flake.lock `gen` writes) provides.
+pub const NIXPKGS_GO_ATTRS: &[(u32, u32)] = &[(1, 24), (1, 25)];
+
+/// The Go attribute used when the `go` line names none of [`NIXPKGS_GO_ATTRS`].
+pub const FALLBACK_GO_ATTR: &str = "go_1_25";
+
+/// The glibc floor of the starter linux gnu targets.
+pub const GLIBC_FLOOR: &str = "2.28";
+
+/// Options of `init`.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// The Go module directory (holding go.mod).
+    pub dir: Utf8PathBuf,
+    /// Replace an existing matrix.
+    pub force: bool,
+    /// The `go` binary.
+    pub go: Utf8PathBuf,
+}
+
+/// A package with CGO files that the programs build from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CgoPackage {
+    /// Its import path.
+    pub import_path: String,
+    /// The module providing it (`None`: unknown).
+    pub module: Option<String>,
+    /// Part of the module being initialised (not a dependency).
+    pub own: bool,
+    /// The main packages (relative, as in `subPackages`) that import it.
+    pub used_by: Vec<String>,
+}
+
+/// What `init` found and wrote.
+#[derive(Debug, Clone)]
+pub struct InitReport {
+    /// The matrix written.
+    pub matrix: Utf8PathBuf,
+    /// The module path from go.mod.
+    pub module: String,
+    /// go.mod's `go` line, if any.
+    pub go_line: Option<String>,
+    /// The chosen nixpkgs Go attribute.
+    pub go_attr: String,
+    /// `subPackages`.
+    pub main_packages: Vec<String>,
+    /// Non-standard packages with CGO files, sorted by import path.
+    pub cgo_packages: Vec<CgoPackage>,
+    /// Things the user should know (unsupported Go line, unlistable packages).
+    pub warnings: Vec<String>,
+    /// Whether an existing matrix was replaced.
+    pub replaced: bool,
+    /// The text written.
+    pub text: String,
+}
+
+/// What go.mod says, through `go mod edit -json`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoModJson {
+    module: Option<ModulePath>,
+    go: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ModulePath {
+    path: String,
+}
+
+/// The fields of `go list -json` we use.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ListedPackage {
+    dir: String,
+    import_path: String,
+    name: String,
+    standard: bool,
+    cgo_files: Vec<String>,
+    deps: Vec<String>,
+    module: Option<ListedModule>,
+    error: Option<ListedError>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ListedModule {
+    path: String,
+    main: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct ListedError {
+    err: String,
+}
+
+/// Inspect the module in `opts.dir` and write its starter matrix.
+pub fn init(opts: &InitOptions) -> Result<InitReport> {
+    let dir = &opts.dir;
+    if !dir.is_dir() {
+        bail!("{dir} is not a directory");
+    }
+    let go_mod = dir.join("go.mod");
+    if !go_mod.is_file() {
+        let shown = dir.canonicalize_utf8().unwrap_or_else(|_| dir.clone());
+        let mut msg = format!(
+            "{shown} is not a Go module (no go.mod): run `go mod init <module path>` there first, \
+             then `cgoflake init`"
+        );
+        if let Some(parent) = enclosing_module(&shown) {
+            let _ = write!(
+                msg,
+                "; or did you mean the module at {parent} (`--dir {parent}`)?"
+            );
+        }
+        bail!(msg);
+    }
+    let matrix = dir.join(MATRIX_FILE);
+    let replaced = matrix.exists();
+    if replaced && !opts.force {
+        bail!("refusing to overwrite {matrix}: it already exists; pass --force to replace it");
+    }
+
+    let modfile: GoModJson = serde_json::from_slice(&go(opts, &["mod", "edit", "-json"])?)
+        .with_context(|| format!("reading `go mod edit -json` of {go_mod}"))?;
+    let module = modfile
+        .module
+        .map(|m| m.path)
+        .filter(|p| !p.is_empty())
+        .with_context(|| format!("{go_mod} has no `module` line"))?;
+    let mut warnings = Vec::new();
+    let (go_attr, go_warning) = go_attr_for(modfile.go.as_deref());
+    warnings.extend(go_warning);
+
+    let abs_dir = dir
+        .canonicalize_utf8()
+        .with_context(|| format!("resolving {dir}"))?;
+    let listed = list(opts, &["list", "-e", "-json", "./..."])?;
+    let mut main_packages = Vec::new();
+    let mut main_import_paths = BTreeMap::new();
+    for p in &listed {
+        let Some(rel) = relative_package_dir(&abs_dir, &p.dir) else {
+            continue;
+        };
+        if p.module.as_ref().is_some_and(|m| !m.main) {
+            continue;
+        }
+        if p.name.is_empty() {
+            if let Some(e) = &p.error {
+                warnings.push(format!("skipped {}: {}", p.import_path, first_line(&e.err)));
+            }
+            continue;
+        }
+        if p.name == "main" {
+            main_packages.push(rel.clone());
+            main_import_paths.insert(p.import_path.clone(), rel);
+        }
+    }
+    main_packages.sort();
+    main_packages.dedup();
+    if main_packages.is_empty() {
+        bail!(
+            "no main package in module {module} ({abs_dir}): cgoflake builds programs; \
+             add a `package main` (e.g. cmd/<name>/main.go) and run `cgoflake init` again"
+        );
+    }
+
+    let cgo_packages = find_cgo(opts, &main_import_paths, &mut warnings)?;
+    let text = render_matrix(&pname_for(&module), &go_attr, &main_packages);
+    // The matrix must be what cgoflake reads back.
+    crate::matrix::parse(&matrix, &text)
+        .map_err(anyhow::Error::from)
+        .context("internal error: the starter matrix does not parse")?;
+    write_atomically(&matrix, &text, opts.force)?;
+
+    Ok(InitReport {
+        matrix,
+        module,
+        go_line: modfile.go,
+        go_attr,
+        main_packages,
+        cgo_packages,
+        warnings,
+        replaced,
+        text,
+    })
+}
+
+/// Packages with CGO files among the dependencies of the main packages.
+fn find_cgo(
+    opts: &InitOptions,
+    mains: &BTreeMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<CgoPackage>> {
+    let mut args = vec!["list", "-e", "-deps", "-json", "--"];
+    args.extend(mains.keys().map(String::as_str));
+    let listed = list(opts, &args)?;
+    let mut cgo: BTreeMap<String, CgoPackage> = BTreeMap::new();
+    for p in &listed {
+        if let Some(e) = &p.error {
+            if p.name.is_empty() {
+                warnings.push(format!(
+                    "could not list {}: {}",
+                    p.import_path,
+                    first_line(&e.err)
+                ));
+            }
+        }
+        if p.standard || p.cgo_files.is_empty() {
+            continue;
+        }
+        cgo.insert(
+            p.import_path.clone(),
+            CgoPackage {
+                import_path: p.import_path.clone(),
+                module: p.module.as_ref().map(|m| m.path.clone()),
+                own: p.module.as_ref().is_some_and(|m| m.main),
+                used_by: Vec::new(),
+            },
+        );
+    }
+    for p in &listed {
+        let Some(rel) = mains.get(&p.import_path) else {
+            continue;
+        };
+        let deps: BTreeSet<&str> = p
+            .deps
+            .iter()
+            .map(String::as_str)
+            .chain([p.import_path.as_str()])
+            .collect();
+        for c in cgo.values_mut() {
+            if deps.contains(c.import_path.as_str()) {
+                c.used_by.push(rel.clone());
+            }
+        }
+    }
+    let mut out: Vec<CgoPackage> = cgo.into_values().collect();
+    for c in &mut out {
+        c.used_by.sort();
+    }
+    Ok(out)
+}
+
+/// The nixpkgs attribute for go.mod's `go` line, and a warning when nixpkgs
+/// 25.11 has no exact match.
+pub fn go_attr_for(go_line: Option<&str>) -> (String, Option<String>) {
+    let Some(line) = go_line else {
+        return (
+            FALLBACK_GO_ATTR.to_owned(),
+            Some(format!(
+                "go.mod has no `go` line; using {FALLBACK_GO_ATTR} (set `project.go` to change it)"
+            )),
+        );
+    };
+    let mut parts = line.split(['.', 'r', 'b', 'c']);
+    let major = parts.next().and_then(|s| s.parse::<u32>().ok());
+    let minor = parts.next().and_then(|s| s.parse::<u32>().ok());
+    match (major, minor) {
+        (Some(ma), Some(mi)) if NIXPKGS_GO_ATTRS.contains(&(ma, mi)) => {
+            (format!("go_{ma}_{mi}"), None)
+        }
+        (Some(ma), Some(mi)) if (ma, mi) > *NIXPKGS_GO_ATTRS.last().expect("non-empty") => (
+            FALLBACK_GO_ATTR.to_owned(),
+            Some(format!(
+                "go.mod says `go {line}`, newer than nixpkgs 25.11's Go releases; using {FALLBACK_GO_ATTR}, \
+                 which will refuse to build it (GOTOOLCHAIN=local): update nixpkgs in flake.lock and set \
+                 `project.go` (e.g. go_{ma}_{mi})"
+            )),
+        ),
+        (Some(_), Some(_)) => (
+            FALLBACK_GO_ATTR.to_owned(),
+            Some(format!(
+                "go.mod says `go {line}`; nixpkgs 25.11 has no such Go, using {FALLBACK_GO_ATTR} \
+                 (Go keeps old code building; set `project.go` to change it)"
+            )),
+        ),
+        _ => (
+            FALLBACK_GO_ATTR.to_owned(),
+            Some(format!(
+                "cannot read go.mod's `go {line}`; using {FALLBACK_GO_ATTR}"
+            )),
+        ),
+    }
+}
+
+/// `pname` from the module path: its last element (skipping a `/vN` major
+/// version suffix), in the allowed alphabet (letters, digits, `-_.+`,
+/// starting with a letter or digit).
+pub fn pname_for(module: &str) -> String {
+    let mut elems: Vec<&str> = module.split('/').filter(|e| !e.is_empty()).collect();
+    let is_major = |e: &str| {
+        e.strip_prefix('v')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if elems.len() > 1 && elems.last().is_some_and(|e| is_major(e)) {
+        elems.pop();
+    }
+    let last = elems.last().copied().unwrap_or("");
+    let mut name: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.+".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name = name
+        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned();
+    name.truncate(100);
+    if name.is_empty() {
+        "app".to_owned()
+    } else {
+        name
+    }
+}
+
+/// The starter targets, in the order they are written.
+pub const STARTER_TARGETS: &[(&str, &str, &str, &str)] = &[
+    // name, goos, goarch, libc ("" = none)
+    ("linux-amd64", "linux", "amd64", "gnu"),
+    ("linux-arm64", "linux", "arm64", "gnu"),
+    ("linux-amd64-musl", "linux", "amd64", "musl"),
+    ("linux-arm64-musl", "linux", "arm64", "musl"),
+    ("windows-amd64", "windows", "amd64", ""),
+    ("windows-arm64", "windows", "arm64", ""),
+    ("darwin-amd64", "darwin", "amd64", ""),
+    ("darwin-arm64", "darwin", "arm64", ""),
+];
+
+/// The matrix text: deterministic, one target per line.
+pub fn render_matrix(pname: &str, go_attr: &str, sub_packages: &[String]) -> String {
+    let q = |s: &str| serde_json::to_string(s).expect("strings serialise");
+    let subs: Vec<String> = sub_packages.iter().map(|s| q(s)).collect();
+    let mut out = String::new();
+    out.push_str("{\n  \"project\": {\n");
+    let _ = writeln!(out, "    \"pname\": {},", q(pname));
+    out.push_str("    \"version\": \"0.1.0\",\n");
+    out.push_str("    \"src\": \".\",\n");
+    let _ = writeln!(out, "    \"subPackages\": [{}],", subs.join(", "));
+    out.push_str("    \"vendorHash\": \"auto\",\n");
+    let _ = writeln!(out, "    \"go\": {},", q(go_attr));
+    out.push_str("    \"stamp\": {}\n  },\n");
+    out.push_str("  \"targets\": {\n");
+    for (i, (name, goos, goarch, libc)) in STARTER_TARGETS.iter().enumerate() {
+        let mut fields = vec![
+            format!("\"goos\": {}", q(goos)),
+            format!("\"goarch\": {}", q(goarch)),
+        ];
+        if !libc.is_empty() {
+            fields.push(format!("\"libc\": {}", q(libc)));
+        }
+        if *libc == "gnu" {
+            fields.push(format!("\"glibc\": {}", q(GLIBC_FLOOR)));
+        }
+        let comma = if i + 1 < STARTER_TARGETS.len() {
+            ","
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    {}: {{ {} }}{comma}", q(name), fields.join(", "));
+    }
+    out.push_str("  }\n}\n");
+    out
+}
+
+impl InitReport {
+    /// What to print: what was found and what to run next.
+    pub fn summary(&self, dir: &Utf8Path) -> String {
+        let mut s = String::new();
+        let verb = if self.replaced { "replaced" } else { "wrote" };
+        let _ = writeln!(s, "{verb} {}", self.matrix);
+        let _ = writeln!(s, "module:        {}", self.module);
+        let _ = writeln!(
+            s,
+            "go:            {} -> {}",
+            self.go_line.as_deref().unwrap_or("(none)"),
+            self.go_attr
+        );
+        let _ = writeln!(s, "main packages: {}", self.main_packages.join(", "));
+        if self.cgo_packages.is_empty() {
+            let _ = writeln!(
+                s,
+                "CGO packages:  none found (the programs also build with CGO_ENABLED=0)"
+            );
+        } else {
+            let _ = writeln!(s, "CGO packages:");
+            for c in &self.cgo_packages {
+                let whose = if c.own {
+                    "this module".to_owned()
+                } else {
+                    format!("dependency {}", c.module.as_deref().unwrap_or("?"))
+                };
+                let _ = writeln!(
+                    s,
+                    "  {} ({whose}; used by {})",
+                    c.import_path,
+                    if c.used_by.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        c.used_by.join(", ")
+                    }
+                );
+            }
+        }
+        let matrix_arg = if dir == Utf8Path::new(".") {
+            String::new()
+        } else {
+            format!(" --matrix {}", self.matrix)
+        };
+        let cd = if dir == Utf8Path::new(".") {
+            String::new()
+        } else {
+            format!("cd {dir} && ")
+        };
+        let _ = writeln!(s, "next:");
+        let _ = writeln!(
+            s,
+            "  cgoflake gen{matrix_arg}        # flake.nix + nix/*.nix, vendorHash computed locally"
+        );
+        let _ = writeln!(
+            s,
+            "  {cd}nix build .#linux-arm64    # or: cgoflake build{matrix_arg} linux-arm64"
+        );
+        s
+    }
+}
+
+/// `go <args>` in the module, with the listing environment; stdout.
+fn go(opts: &InitOptions, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new(&opts.go)
+        .args(args)
+        .current_dir(&opts.dir)
+        .env("GOWORK", "off")
+        .env("GOOS", "linux")
+        .env("GOARCH", "amd64")
+        .env("CGO_ENABLED", "1")
+        .env("GOFLAGS", "")
+        .output()
+        .with_context(|| {
+            format!(
+                "running `{} {}` (is Go installed?)",
+                opts.go,
+                args.join(" ")
+            )
+        })?;
+    if !out.status.success() {
+        bail!(
+            "`{} {}` failed in {}:\n{}",
+            opts.go,
+            args.join(" "),
+            opts.dir,
+            String::from_utf8_lossy(&out.stderr).trim_end()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// `go list -json` output: a stream of objects.
+fn list(opts: &InitOptions, args: &[&str]) -> Result<Vec<ListedPackage>> {
+    let stdout = go(opts, args)?;
+    serde_json::Deserializer::from_slice(&stdout)
+        .into_iter::<ListedPackage>()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("parsing `go {}`", args.join(" ")))
+}
+
+/// A package directory relative to the module root (`.` for the root), or
+/// `None` when it is outside it or in a directory Go ignores.
+fn relative_package_dir(root: &Utf8Path, dir: &str) -> Option<String> {
+    let dir = Utf8Path::new(dir);
+    let dir = dir.canonicalize_utf8().unwrap_or_else(|_| dir.to_owned());
+    let rel = dir.strip_prefix(root).ok()?;
+    if rel.as_str().is_empty() {
+        return Some(".".to_owned());
+    }
+    let ignored = rel
+        .components()
+        .any(|c| c.as_str() == "testdata" || c.as_str().starts_with(['_', '.']));
+    (!ignored).then(|| rel.as_str().to_owned())
+}
+
+/// The nearest parent directory holding go.mod.
+fn enclosing_module(dir: &Utf8Path) -> Option<Utf8PathBuf> {
+    dir.ancestors()
+        .skip(1)
+        .find(|d| d.join("go.mod").is_file())
+        .map(Utf8Path::to_owned)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("").trim()
+}
+
+/// Write through a temporary sibling and rename; without `force` the rename
+/// never replaces a file that appeared meanwhile.
+fn write_atomically(path: &Utf8Path, text: &str, force: bool) -> Result<()> {
+    let dir = path.parent().unwrap_or(Utf8Path::new("."));
+    let dir = if dir.as_str().is_empty() {
+        Utf8Path::new(".")
+    } else {
+        dir
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cgoflake-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {dir}"))?;
+    tmp.write_all(text.as_bytes())
+        .with_context(|| format!("writing {path}"))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("syncing {path}"))?;
+    if force {
+        tmp.persist(path)
+            .with_context(|| format!("replacing {path}"))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            anyhow::anyhow!(
+                "refusing to overwrite {path}: {}; pass --force to replace it",
+                e.error
+            )
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pname_is_the_last_path_element_in_the_allowed_alphabet() {
+        assert_eq!(pname_for("github.com/superfly/litefs"), "litefs");
+        assert_eq!(pname_for("example.com/tool/v3"), "tool");
+        assert_eq!(pname_for("v2"), "v2");
+        assert_eq!(pname_for("example.com/my~app!x"), "my-app-x");
+        assert_eq!(pname_for("example.com/_hidden"), "hidden");
+        assert_eq!(pname_for("example.com/~~~"), "app");
+        assert_eq!(pname_for("gopkg.in/yaml.v3"), "yaml.v3");
+        assert_eq!(pname_for(&format!("x/{}", "a".repeat(150))).len(), 100);
+    }
+
+    #[test]
+    fn go_lines_map_to_nixpkgs_attributes() {
+        assert_eq!(go_attr_for(Some("1.24")), ("go_1_24".to_owned(), None));
+        assert_eq!(go_attr_for(Some("1.24.3")), ("go_1_24".to_owned(), None));
+        assert_eq!(go_attr_for(Some("1.25.0")), ("go_1_25".to_owned(), None));
+        assert_eq!(go_attr_for(Some("1.25rc1")), ("go_1_25".to_owned(), None));
+        for (line, says) in [
+            (Some("1.21"), "no such Go"),
+            (Some("1.26"), "newer than"),
+            (Some("2"), "cannot read"),
+            (None, "no `go` line"),
+        ] {
+            let (attr, warning) = go_attr_for(line);
+            assert_eq!(attr, "go_1_25");
+            assert!(
+                warning.as_deref().unwrap().contains(says),
+                "{line:?}: {warning:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_starter_matrix_parses_and_lists_every_default_target() {
+        let text = render_matrix("app", "go_1_25", &[".".to_owned(), "cmd/x".to_owned()]);
+        let m = crate::matrix::parse(Utf8Path::new("cgoflake.json"), &text).unwrap();
+        let names: Vec<&str> = m.targets.0.keys().map(String::as_str).collect();
+        let mut want: Vec<&str> = STARTER_TARGETS.iter().map(|t| t.0).collect();
+        want.sort();
+        assert_eq!(names, want);
+        assert_eq!(m.project.vendor_hash.as_deref(), Some("auto"));
+        assert_eq!(m.project.sub_packages, [".", "cmd/x"]);
+        assert_eq!(
+            text,
+            render_matrix("app", "go_1_25", &[".".to_owned(), "cmd/x".to_owned()])
+        );
+    }
+
+    #[test]
+    fn package_dirs_are_relative_and_ignored_dirs_skipped() {
+        let root = Utf8Path::new("/m");
+        assert_eq!(relative_package_dir(root, "/m").as_deref(), Some("."));
+        assert_eq!(
+            relative_package_dir(root, "/m/cmd/a").as_deref(),
+            Some("cmd/a")
+        );
+        assert_eq!(relative_package_dir(root, "/m/testdata/a"), None);
+        assert_eq!(relative_package_dir(root, "/m/_tools/a"), None);
+        assert_eq!(relative_package_dir(root, "/other"), None);
+    }
+}

@@ -138,6 +138,10 @@ pub fn collect(build: &Utf8Path, items: &[Collectable]) -> Result<Manifest> {
         manifest.targets.retain(|t| t.target != entry.target);
         manifest.targets.push(entry);
     }
+    if let Some(entry) = universal_darwin(build, &staging, &manifest)? {
+        manifest.targets.retain(|t| t.target != entry.target);
+        manifest.targets.push(entry);
+    }
     manifest.targets.sort_by(|a, b| a.target.cmp(&b.target));
     manifest.generator = format!("cgoflake {}", env!("CARGO_PKG_VERSION"));
 
@@ -147,6 +151,69 @@ pub fn collect(build: &Utf8Path, items: &[Collectable]) -> Result<Manifest> {
     write_atomic(build, "SHA256SUMS", sha256sums(&manifest).as_bytes())?;
     fs::remove_dir_all(&staging).ok();
     Ok(manifest)
+}
+
+/// The name of the merged darwin entry in the manifest.
+pub const UNIVERSAL_TARGET: &str = "darwin-universal";
+
+/// When darwin/amd64 and darwin/arm64 are both collected, merge each of
+/// their binaries into `darwin/universal/` (see [`crate::universal`]).
+fn universal_darwin(
+    build: &Utf8Path,
+    staging: &Utf8Path,
+    manifest: &Manifest,
+) -> Result<Option<TargetEntry>> {
+    let slice = |dir: &str| {
+        manifest.targets.iter().find(|t| {
+            t.status == Status::Ok
+                && t.files
+                    .first()
+                    .is_some_and(|f| f.path.starts_with(&format!("{dir}/")))
+        })
+    };
+    let (Some(amd64), Some(arm64)) = (slice("darwin/amd64"), slice("darwin/arm64")) else {
+        return Ok(None);
+    };
+    let name = |f: &FileEntry| f.path.rsplit('/').next().unwrap_or_default().to_owned();
+    let stage = staging.join(UNIVERSAL_TARGET);
+    fs::create_dir_all(&stage)?;
+    let mut files = Vec::new();
+    for a in &amd64.files {
+        let Some(b) = arm64.files.iter().find(|b| name(b) == name(a)) else {
+            continue;
+        };
+        let merged = crate::universal::merge(&[
+            fs::read(build.join(&a.path))?,
+            fs::read(build.join(&b.path))?,
+        ])
+        .with_context(|| format!("merging {} and {}", a.path, b.path))?;
+        let file = stage.join(name(a));
+        fs::write(&file, &merged)?;
+        set_executable(&file)?;
+        files.push(FileEntry {
+            path: format!("darwin/universal/{}", name(a)),
+            sha256: hex(&Sha256::digest(&merged)),
+            size: merged.len() as u64,
+        });
+    }
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let dest = build.join("darwin/universal");
+    let old = staging.join(format!("{UNIVERSAL_TARGET}.old"));
+    if dest.exists() {
+        fs::rename(&dest, &old)?;
+    }
+    fs::rename(&stage, &dest).with_context(|| format!("installing {dest}"))?;
+    Ok(Some(TargetEntry {
+        target: UNIVERSAL_TARGET.to_owned(),
+        goos: "darwin".to_owned(),
+        goarch: "universal".to_owned(),
+        status: Status::Ok,
+        store_path: None,
+        files,
+        error: None,
+    }))
 }
 
 /// The manifest of an earlier run, or an empty one.

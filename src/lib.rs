@@ -19,5 +19,6 @@ pub mod pins;
 pub mod plan;
 pub mod render;
 pub mod target;
+pub mod universal;
 pub mod validate;
 pub mod vendor_hash;

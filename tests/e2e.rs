@@ -393,3 +393,130 @@ fn binary(w: &World, t: &TargetPlan) -> Utf8PathBuf {
     assert_eq!(entry.files.len(), 1, "{}: {:?}", t.name, entry.files);
     w.build.join(&entry.files[0].path)
 }
+
+#[test]
+fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    let darwin: Vec<&TargetPlan> = w
+        .plan
+        .targets
+        .iter()
+        .filter(|t| t.goos == "darwin")
+        .collect();
+    assert_eq!(
+        darwin.len(),
+        2,
+        "the example matrix has darwin amd64 and arm64"
+    );
+    let out_dir = w.flake.join("build-darwin");
+    let matrix = w.flake.join("cgoflake.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
+        .arg("build")
+        .args(darwin.iter().map(|t| t.name.as_str()))
+        .args([
+            "--matrix",
+            matrix.as_str(),
+            "--out",
+            out_dir.as_str(),
+            "--flake",
+            &w.flake_ref(),
+            "--",
+        ])
+        .args(w.nix_args())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "darwin build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let manifest = cgoflake::collect::read_manifest(&out_dir);
+
+    // Each thin binary: the right cputype, minimum macOS, only system
+    // libraries, an ad-hoc signature on arm64, read-only __DATA_CONST.
+    for t in &darwin {
+        let entry = manifest
+            .targets
+            .iter()
+            .find(|e| e.target == t.name)
+            .unwrap();
+        let bin = out_dir.join(&entry.files[0].path);
+        let info = cgoflake::inspect::inspect(&bin).unwrap();
+        let problems = cgoflake::inspect::problems(&info, t);
+        assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
+        let mut libs = info.libraries.clone();
+        libs.sort();
+        assert_eq!(
+            libs,
+            [
+                "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation",
+                "/System/Library/Frameworks/Security.framework/Versions/A/Security",
+                "/usr/lib/libSystem.B.dylib",
+                "/usr/lib/libresolv.9.dylib",
+            ],
+            "{}",
+            t.name
+        );
+        assert_eq!(info.data_const_read_only, Some(true), "{}", t.name);
+        if t.goarch == "arm64" {
+            assert!(info.code_signature, "arm64 must be signed");
+        }
+    }
+
+    // The universal binary holds both slices unchanged.
+    let universal = manifest
+        .targets
+        .iter()
+        .find(|e| e.target == cgoflake::collect::UNIVERSAL_TARGET)
+        .expect("universal entry");
+    let fat = std::fs::read(out_dir.join(&universal.files[0].path)).unwrap();
+    let goblin::mach::Mach::Fat(multi) = goblin::mach::Mach::parse(&fat).unwrap() else {
+        panic!("not a universal binary")
+    };
+    let arches = multi.arches().unwrap();
+    assert_eq!(arches.len(), 2);
+    for arch in arches {
+        let slice = &fat[arch.offset as usize..][..arch.size as usize];
+        let info = cgoflake::inspect::inspect_bytes(slice).unwrap();
+        let t = darwin
+            .iter()
+            .find(|t| {
+                cgoflake::target::platform(&t.goos, &t.goarch)
+                    .unwrap()
+                    .zig_arch
+                    == info.arch
+            })
+            .unwrap();
+        let thin = std::fs::read(
+            out_dir.join(
+                &manifest
+                    .targets
+                    .iter()
+                    .find(|e| e.target == t.name)
+                    .unwrap()
+                    .files[0]
+                    .path,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            slice,
+            &thin[..],
+            "{} slice differs from the thin binary",
+            t.name
+        );
+    }
+    let check = Command::new("sha256sum")
+        .args(["--check", "--strict", "SHA256SUMS"])
+        .current_dir(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}

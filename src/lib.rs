@@ -5,6 +5,7 @@
 //! concrete recipe: the single source of truth) → [`render`] (plan → Nix
 //! through handlebars) and [`gen`] (write or check the files).
 
+pub mod archive;
 pub mod collect;
 pub mod darwin_stubs;
 pub mod drive;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use cgoflake::error::MatrixError;
 use cgoflake::gen::{self, GenOptions};
-use cgoflake::{collect, drive, init, inspect, matrix, plan};
+use cgoflake::{archive, collect, drive, init, inspect, matrix, plan};
 
 /// Cross-compile CGO Go programs hermetically: a target matrix in, a Nix flake out.
 #[derive(Parser)]
@@ -70,6 +70,10 @@ enum Command {
         /// Where binaries, SHA256SUMS and manifest.json go.
         #[arg(long, default_value = "build")]
         out: Utf8PathBuf,
+        /// Also pack release archives into <out>/dist/ (tar.gz, zip for
+        /// windows; reproducible, mtime from SOURCE_DATE_EPOCH) with SHA256SUMS.
+        #[arg(long)]
+        archive: bool,
         /// Arguments passed to every `nix build`, e.g. `-- --override-input nixpkgs path:/x --max-jobs 4`.
         #[arg(last = true)]
         nix_args: Vec<String>,
@@ -181,6 +185,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             flake,
             jobs,
             out,
+            archive,
             nix_args,
         } => {
             let m = matrix::load(&matrix)?;
@@ -238,6 +243,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             println!("wrote {out}/SHA256SUMS and {out}/manifest.json");
+            if archive {
+                let opts =
+                    archive::ArchiveOptions::from_env(&plan.project.pname, &plan.project.version);
+                for a in archive::archive_all(&out, &manifest, &opts)? {
+                    println!("{}  {}", a.sha256, out.join(&a.path));
+                }
+                println!("wrote {out}/dist/SHA256SUMS");
+            }
             if failed.is_empty() {
                 return Ok(ExitCode::SUCCESS);
             }

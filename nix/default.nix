@@ -28,6 +28,7 @@ let
     inherit (pkgs) lib stdenv;
     inherit zig target;
     inherit (sqliteSource) src version;
+    compatHeader = plan.sqlite.compatHeader;
   };
 
   darwinStubs = import ./darwin-stubs.nix { inherit (pkgs) lib stdenv; inherit go; };

@@ -33,26 +33,27 @@
     version = "0.15.2";
     tarballs = {
       aarch64-darwin = {
-        url = "https://ziglang.org/download/0.15.2/zig-aarch64-macos-0.15.2.tar.xz";
         hash = "sha256-PMK6s2fhhc37J1AcSzCxsGU8KNn3PfjckUiOZuzl+ms=";
+        url = "https://ziglang.org/download/0.15.2/zig-aarch64-macos-0.15.2.tar.xz";
       };
       aarch64-linux = {
-        url = "https://ziglang.org/download/0.15.2/zig-aarch64-linux-0.15.2.tar.xz";
         hash = "sha256-lY7X0eANDqdlkNJ2Zu+/epMigbPXugxrAbD/JkmPZn8=";
+        url = "https://ziglang.org/download/0.15.2/zig-aarch64-linux-0.15.2.tar.xz";
       };
       x86_64-darwin = {
-        url = "https://ziglang.org/download/0.15.2/zig-x86_64-macos-0.15.2.tar.xz";
         hash = "sha256-N1tpCfwUldFvwsfblTj3B0Vr/DNzsU7oP90+IrPUP38=";
+        url = "https://ziglang.org/download/0.15.2/zig-x86_64-macos-0.15.2.tar.xz";
       };
       x86_64-linux = {
-        url = "https://ziglang.org/download/0.15.2/zig-x86_64-linux-0.15.2.tar.xz";
         hash = "sha256-AqonDxg9onbltZILHaxEpj8aSeVQUOveOuzJ64L5Mjk=";
+        url = "https://ziglang.org/download/0.15.2/zig-x86_64-linux-0.15.2.tar.xz";
       };
     };
   };
 
   # SQLite's source; built per target by nix/sqlite.nix with these flags.
   sqlite = {
+    compatHeader = "cgoflake-compat.h";
     source = "nixpkgs";
     version = null;
     url = null;
@@ -165,7 +166,7 @@
         GOOS = "linux";
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
@@ -179,7 +180,7 @@
         "-DSQLITE_OMIT_DEPRECATED"
       ];
       staticBinary = false;
-      runner = "qemu-i386";
+      runner = "native";
       nativeSystem = null;
       exeSuffix = "";
       outDir = "linux/386";
@@ -205,7 +206,7 @@
         GOOS = "linux";
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
@@ -244,14 +245,12 @@
         GOARCH = "amd64";
         GOOS = "linux";
       };
-      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "sys/types.h" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
-        "-include"
-        "sys/types.h"
         "-DSQLITE_THREADSAFE=1"
         "-DSQLITE_ENABLE_FTS5"
         "-DSQLITE_ENABLE_RTREE"
@@ -288,7 +287,7 @@
         GOOS = "linux";
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-mcpu=generic+v7a" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
@@ -329,7 +328,7 @@
         GOOS = "linux";
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
@@ -368,14 +367,12 @@
         GOARCH = "arm64";
         GOOS = "linux";
       };
-      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "sys/types.h" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
-        "-include"
-        "sys/types.h"
         "-DSQLITE_THREADSAFE=1"
         "-DSQLITE_ENABLE_FTS5"
         "-DSQLITE_ENABLE_RTREE"
@@ -411,7 +408,7 @@
         GOOS = "linux";
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
-      cgoLdflags = [ "-O2" "-lm" "-ldl" ];
+      cgoLdflags = [ "-O2" ];
       goLdflags = [ "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"

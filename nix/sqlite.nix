@@ -4,7 +4,7 @@
 # a static libsqlite3.a, installed with its own headers. go-sqlite3 links it
 # through its `libsqlite3` build tag, and sqlite-vec compiles against the same
 # headers, so headers and library always match.
-{ lib, stdenv, zig, target, src, version }:
+{ lib, stdenv, zig, target, src, version, compatHeader }:
 
 stdenv.mkDerivation {
   pname = "sqlite-${target.zigTarget}";
@@ -27,6 +27,9 @@ stdenv.mkDerivation {
     runHook preInstall
     mkdir -p $out/include $out/lib
     cp sqlite3.h sqlite3ext.h $out/include/
+    # Force-included by musl targets' CGO_CFLAGS (pitfall 10): sys/types.h
+    # for C, nothing for the assembly files cgo feeds the same flags.
+    printf '#ifndef __ASSEMBLER__\n#include <sys/types.h>\n#endif\n' > $out/include/${compatHeader}
     cp libsqlite3.a $out/lib/
     runHook postInstall
   '';

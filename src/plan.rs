@@ -35,6 +35,9 @@ pub const RESERVED_ENV: &[&str] = &[
     "ZIG_LOCAL_CACHE_DIR",
 ];
 
+/// Installed with SQLite's headers; musl targets `-include` it (pitfall 10).
+pub const COMPAT_HEADER: &str = "cgoflake-compat.h";
+
 /// The go-sqlite3 build tag that links the separately built SQLite.
 pub const SQLITE_TAG: &str = "libsqlite3";
 
@@ -149,6 +152,9 @@ pub struct ZigTarballPlan {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SqlitePlan {
+    /// The header nix/sqlite.nix installs beside sqlite3.h for musl targets
+    /// (see the recipe).
+    pub compat_header: String,
     /// `nixpkgs` or `url`.
     pub source: String,
     /// Version, for an explicit source.
@@ -268,6 +274,7 @@ pub fn resolve(
 
     let sqlite = match &m.pins.sqlite {
         SqlitePin::Nixpkgs => SqlitePlan {
+            compat_header: COMPAT_HEADER.into(),
             source: "nixpkgs".into(),
             version: None,
             url: None,
@@ -286,6 +293,7 @@ pub fn resolve(
                 ));
             }
             SqlitePlan {
+                compat_header: COMPAT_HEADER.into(),
                 source: "url".into(),
                 version: Some(s.version.clone()),
                 url: Some(s.url.clone()),
@@ -997,7 +1005,8 @@ fn resolve_target(
         v.extend(b.iter().cloned());
         v
     };
-    let cgo_cflags = with_extra(recipe.cflags.clone(), &m.defaults.cflags, &spec.cflags);
+    let mut cgo_cflags = with_extra(recipe.cflags.clone(), &m.defaults.cflags, &spec.cflags);
+    cgo_cflags.extend(recipe.cgo_only);
     let cgo_ldflags = with_extra(recipe.ldflags, &m.defaults.ldflags, &spec.ldflags);
     let mut sqlite_cflags = with_extra(recipe.cflags, &m.defaults.cflags, &spec.cflags);
     sqlite_cflags.extend(m.pins.sqlite_defines.iter().map(|d| format!("-D{d}")));
@@ -1059,6 +1068,8 @@ fn osxcross_prefix(p: &Platform) -> &'static str {
 /// Target-specific flags, each for a named pitfall (see DESIGN.md).
 struct Recipe {
     cflags: Vec<String>,
+    /// For Go's C code only, not SQLite's.
+    cgo_only: Vec<String>,
     ldflags: Vec<String>,
     go_ldflags: Vec<String>,
 }
@@ -1077,17 +1088,19 @@ fn recipe(
     // CGO_LDFLAGS set without `-g`, so `-s` really strips (pitfall 12).
     let mut ldflags = s(&["-O2"]);
     let mut go_ldflags = Vec::new();
+    let mut cgo_only = Vec::new();
     match p.goos {
         "linux" => {
             if let Some(v) = goarm {
                 cflags.push(format!("-mcpu={}", target::arm_cpu(v)));
             }
             if libc == Some(Libc::Musl) {
-                // Pitfall 10: sqlite-vec < 0.1.10 needs u_int8_t from sys/types.h.
-                cflags.extend(s(&["-include", "sys/types.h"]));
+                // Pitfall 10: sqlite-vec < 0.1.10 needs u_int8_t from
+                // sys/types.h on musl. Not `-include sys/types.h` itself: cgo
+                // also passes CGO_CFLAGS to runtime/cgo's assembly files. The
+                // header nix/sqlite.nix installs includes it only for C.
+                cgo_only.extend(s(&["-include", COMPAT_HEADER]));
             }
-            // SQLite's math functions and load_extension.
-            ldflags.extend(s(&["-lm", "-ldl"]));
             // Pitfalls 12 and 13: strip the external link's output for size and
             // so outputs do not record the build directory.
             go_ldflags.push("-extldflags=-Wl,--strip-all".to_owned());
@@ -1108,6 +1121,7 @@ fn recipe(
     }
     Recipe {
         cflags,
+        cgo_only,
         ldflags,
         go_ldflags,
     }

@@ -99,10 +99,13 @@ pub type Rendered = BTreeMap<Utf8PathBuf, String>;
 pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     let hb = engine()?;
     let mut data = serde_json::to_value(ctx)?;
-    data["planNix"] = plan_for_nix(ctx)?;
+    data["planNix"] = plan_for_nix(&data["plan"], ctx.vendor_hash.as_deref());
     // The stub generator, without its shebang (the template adds it and the marker).
     let script = crate::darwin_stubs::STUB_SCRIPT;
-    data["stubScriptBody"] = script.split_once('\n').map_or(script, |(_, body)| body).into();
+    data["stubScriptBody"] = script
+        .split_once('\n')
+        .map_or(script, |(_, body)| body)
+        .into();
     let mut out = Rendered::new();
     for t in TEMPLATES.iter().filter(|t| (t.when)(ctx.plan)) {
         let text = hb
@@ -113,32 +116,52 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     Ok(out)
 }
 
+/// Where `cgoflake gen --ci github` writes the GitHub Actions workflow,
+/// relative to the output directory.
+pub const GITHUB_WORKFLOW: &str = ".github/workflows/cgoflake.yml";
+
+/// The template of [`GITHUB_WORKFLOW`]; rendered only when asked for (or when
+/// a generated one exists), see [`render_github_workflow`].
+const GITHUB_WORKFLOW_TEMPLATE: &str = include_str!("../templates/github-workflow.yml.hbs");
+
+/// The GitHub Actions workflow: one build job per target of the plan,
+/// `nix flake check`, and a release job on tags.
+pub fn render_github_workflow(ctx: &RenderContext) -> Result<String> {
+    let mut hb = engine()?;
+    hb.register_template_string(GITHUB_WORKFLOW, GITHUB_WORKFLOW_TEMPLATE)
+        .with_context(|| format!("template for {GITHUB_WORKFLOW}"))?;
+    let data = serde_json::to_value(ctx)?;
+    let text = hb
+        .render(GITHUB_WORKFLOW, &data)
+        .with_context(|| format!("rendering {GITHUB_WORKFLOW}"))?;
+    Ok(tidy(&text))
+}
+
 /// The plan as nix/plan.nix holds it: targets keyed by name, and `vendorHash`
 /// resolved.
-fn plan_for_nix(ctx: &RenderContext) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(ctx.plan)?;
-    v["project"]["vendorHash"] = ctx.vendor_hash.clone().into();
-    let targets: serde_json::Map<String, serde_json::Value> = ctx
-        .plan
-        .targets
-        .iter()
-        .map(|t| Ok((t.name.clone(), serde_json::to_value(t)?)))
-        .collect::<Result<_>>()?;
-    v["targets"] = targets.into();
-    let tarballs: serde_json::Map<String, serde_json::Value> = ctx
-        .plan
-        .zig
-        .tarballs
-        .iter()
-        .map(|t| {
-            (
-                t.system.clone(),
-                serde_json::json!({ "url": t.url, "hash": t.hash }),
-            )
-        })
-        .collect();
-    v["zig"]["tarballs"] = tarballs.into();
-    Ok(v)
+fn plan_for_nix(plan: &serde_json::Value, vendor_hash: Option<&str>) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let mut v = plan.clone();
+    v["project"]["vendorHash"] = vendor_hash.into();
+    let keyed = |list: Value, key: &str| -> Value {
+        let Value::Array(items) = list else {
+            return Value::Null;
+        };
+        items
+            .into_iter()
+            .map(|mut item| {
+                let name = item[key].as_str().unwrap_or_default().to_owned();
+                if key == "system" {
+                    item.as_object_mut().map(|o| o.remove("system"));
+                }
+                (name, item)
+            })
+            .collect::<Map<String, Value>>()
+            .into()
+    };
+    v["targets"] = keyed(v["targets"].take(), "name");
+    v["zig"]["tarballs"] = keyed(v["zig"]["tarballs"].take(), "system");
+    v
 }
 
 fn engine() -> Result<Handlebars<'static>> {

@@ -23,10 +23,17 @@
         lastModified = self.lastModified or 0;
       }));
       matrix = forAllSystems (m: m);
+      # Hand-written outputs (project.flakeExtras), merged per build host.
+      extras = lib.genAttrs systems (system: import ./nix/cgoflake-tool.nix {
+        inherit self nixpkgs system;
+        pkgs = nixpkgs.legacyPackages.${system};
+      });
+      merged = attr: generated: lib.mapAttrs (system: g: g // (extras.${system}.${attr} or { })) generated;
     in
     {
-      packages = lib.mapAttrs (_: m: m.packages) matrix;
-      checks = lib.mapAttrs (_: m: m.checks) matrix;
-      devShells = lib.mapAttrs (_: m: { default = m.devShell; }) matrix;
+      packages = merged "packages" (lib.mapAttrs (_: m: m.packages) matrix);
+      checks = merged "checks" (lib.mapAttrs (_: m: m.checks) matrix);
+      devShells = merged "devShells" (lib.mapAttrs (_: m: { default = m.devShell; }) matrix);
+      apps = lib.mapAttrs (_: e: e.apps or { }) extras;
     };
 }

@@ -24,7 +24,7 @@
     };
     defaultPackage = "all";
     checkArgs = [ "selftest" ];
-    flakeExtras = null;
+    flakeExtras = "./nix/cgoflake-tool.nix";
   };
 
   # Zig 0.15.2, the official static tarballs per build host. Never nixpkgs'

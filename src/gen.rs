@@ -64,7 +64,22 @@ pub struct Generated {
 }
 
 /// Load, resolve and render; touches nothing on disk except caches.
+/// A GitHub workflow that an earlier `gen --ci github` wrote (it carries the
+/// marker) is rendered too, so `gen` keeps it current and `gen --check`
+/// notices hand edits.
 pub fn generate(opts: &GenOptions) -> Result<Generated> {
+    generate_with_ci(opts, &[])
+}
+
+/// CI configurations `gen --ci` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    /// `.github/workflows/cgoflake.yml`.
+    Github,
+}
+
+/// [`generate`], also rendering the named CI configurations.
+pub fn generate_with_ci(opts: &GenOptions, ci: &[Ci]) -> Result<Generated> {
     let m = matrix::load(&opts.matrix)?;
     let plan = plan::resolve(&m, &opts.matrix, &opts.out)?;
     let vendor_hash = resolve_vendor_hash(&plan)?;
@@ -77,7 +92,16 @@ pub fn generate(opts: &GenOptions) -> Result<Generated> {
             .unwrap_or(matrix::MATRIX_FILE)
             .to_owned(),
     };
-    let files = render::render(&ctx)?;
+    let mut files = render::render(&ctx)?;
+    let workflow = opts.out.join(render::GITHUB_WORKFLOW);
+    let generated_before =
+        std::fs::read_to_string(&workflow).is_ok_and(|t| t.contains(GENERATED_MARKER));
+    if ci.contains(&Ci::Github) || generated_before {
+        files.insert(
+            Utf8PathBuf::from(render::GITHUB_WORKFLOW),
+            render::render_github_workflow(&ctx)?,
+        );
+    }
     Ok(Generated { plan, files })
 }
 

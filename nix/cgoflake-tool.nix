@@ -1,0 +1,54 @@
+# Hand-written (not generated): cgoflake itself, merged into this
+# repository's flake through `project.flakeExtras` in ../cgoflake.json.
+#
+#   nix build .#cgoflake      the tool
+#   nix run .#cgoflake -- gen
+#   nix develop               rust, go, the pinned zig and nix tooling
+{ self, nixpkgs, system, pkgs }:
+
+let
+  inherit (pkgs) lib;
+  cargoToml = lib.importTOML ../Cargo.toml;
+  plan = import ./plan.nix;
+
+  cgoflake = pkgs.rustPlatform.buildRustPackage {
+    pname = cargoToml.package.name;
+    version = cargoToml.package.version;
+    src = lib.cleanSource ../.;
+    cargoLock.lockFile = ../Cargo.lock;
+
+    # The test-suite needs Go, Nix and the offline fixture (scripts/test runs
+    # it); it cannot run inside this build's sandbox.
+    doCheck = false;
+
+    meta = {
+      description = cargoToml.package.description;
+      mainProgram = "cgoflake";
+      license = with lib.licenses; [ mit asl20 ];
+    };
+  };
+
+  # The same pinned Zig the generated flake builds with (nix/zig.nix).
+  zig = import ./zig.nix { inherit (pkgs) lib stdenv fetchurl; inherit plan; };
+in
+{
+  packages.cgoflake = cgoflake;
+
+  apps.cgoflake = {
+    type = "app";
+    program = "${cgoflake}/bin/cgoflake";
+  };
+
+  devShells.default = pkgs.mkShell {
+    packages = [
+      pkgs.cargo
+      pkgs.rustc
+      pkgs.clippy
+      pkgs.rustfmt
+      pkgs.${plan.project.go}
+      zig
+      pkgs.nix
+      pkgs.qemu-user
+    ];
+  };
+}

@@ -33,7 +33,7 @@ fn small_project(dir: &Utf8Path, project_extra: &str) -> Utf8PathBuf {
         format!(
             r#"{{
   "project": {{ "pname": "x", "version": "1.0.0", "vendorHash": null{project_extra} }},
-  "targets": ["linux/amd64", "linux/arm64/musl", "windows/amd64", "darwin/arm64"]
+  "targets": ["linux/amd64", "linux/amd64/musl", "linux/arm64/musl", "windows/amd64", "darwin/arm64"]
 }}"#
         ),
     )
@@ -230,6 +230,12 @@ fn e2e_enabled() -> bool {
 
 /// The prepared fixture (shared with tests/e2e.rs; `prepare` serialises runs).
 fn fixture() -> Utf8PathBuf {
+    static FIXTURE: std::sync::Mutex<Option<Utf8PathBuf>> = std::sync::Mutex::new(None);
+    let mut f = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
+    f.get_or_insert_with(prepare_fixture).clone()
+}
+
+fn prepare_fixture() -> Utf8PathBuf {
     let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
         std::env::temp_dir()
             .join("cgoflake-e2e")
@@ -244,7 +250,8 @@ fn fixture() -> Utf8PathBuf {
         .unwrap();
     assert!(
         out.status.success(),
-        "prepare failed: {}",
+        "prepare failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     Utf8PathBuf::from(

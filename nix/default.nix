@@ -33,12 +33,34 @@ let
 
   darwinStubs = import ./darwin-stubs.nix { inherit (pkgs) lib stdenv; inherit go; };
 
+  # The macOS SDK named in the matrix (Apple forbids redistributing it), as
+  # a tarball for osxcross and unpacked as a sysroot for `zig cc`.
+  macosSdk =
+    if plan.darwinSdk == null then null
+    else rec {
+      tarball =
+        if plan.darwinSdk.url != null then
+          pkgs.fetchurl { inherit (plan.darwinSdk) url hash; }
+        else
+          ../. + ("/" + lib.removePrefix "./" plan.darwinSdk.path);
+      root = pkgs.stdenv.mkDerivation {
+        pname = "macos-sdk";
+        version = plan.darwinSdk.version;
+        src = tarball;
+        dontConfigure = true;
+        dontBuild = true;
+        dontFixup = true;
+        installPhase = "cp -R . $out";
+      };
+    };
+
   packageFor = target: import ./package.nix {
     inherit (pkgs) lib stdenv;
     inherit buildGoModule zig plan target src rev lastModified;
     sqlite = sqliteFor target;
     darwinStubs = darwinStubs;
     osxcross = null;
+    macosSdk = if macosSdk == null then null else macosSdk.root;
   };
 
   targets = lib.mapAttrs (_: packageFor) plan.targets;

@@ -2,7 +2,7 @@
 #
 # One target: nixpkgs' buildGoModule with the cross environment of
 # nix/plan.nix, `zig cc` as the C compiler and the target's own SQLite.
-{ lib, stdenv, buildGoModule, zig, sqlite, darwinStubs, osxcross, plan, target, src, rev, lastModified }:
+{ lib, stdenv, buildGoModule, zig, sqlite, darwinStubs, osxcross, macosSdk, plan, target, src, rev, lastModified }:
 
 let
   inherit (plan) project;
@@ -16,8 +16,14 @@ let
 
   # SQLite's headers and library; on darwin without an SDK, the generated
   # stubs of the system libraries Go links against.
-  cgoCflags = target.cgoCflags ++ [ "-I${sqlite}/include" ];
-  cgoLdflags = target.cgoLdflags ++ [ "-L${sqlite}/lib" ]
+  # With `darwinLinker = "sdk"`, the SDK is zig's sysroot.
+  sdkFlags = lib.optionals (target.darwinLinker == "sdk") [
+    "--sysroot=${macosSdk}"
+    "-F${macosSdk}/System/Library/Frameworks"
+    "-L${macosSdk}/usr/lib"
+  ];
+  cgoCflags = target.cgoCflags ++ [ "-I${sqlite}/include" ] ++ sdkFlags;
+  cgoLdflags = target.cgoLdflags ++ [ "-L${sqlite}/lib" ] ++ sdkFlags
     ++ lib.optionals (target.darwinLinker == "stubs") [ "-L${darwinStubs}/lib" "-F${darwinStubs}/Frameworks" ];
 
   crossEnv = target.goEnv // {

@@ -63,6 +63,9 @@
   # The macOS SDK, when the matrix names one (osxcross, or zig with an SDK).
   darwinSdk = null;
 
+  # The default minimum macOS (osxcross' OSX_VERSION_MIN).
+  darwinMinimum = "12.0";
+
   # One entry per target. The C flags always carry -O2 and
   # -fno-sanitize=undefined: setting CGO_CFLAGS drops Go's default -O2, and
   # Zig then compiles C with UBSan (pitfall 1). glibc targets name their
@@ -87,7 +90,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ ];
+      goLdflags = [ "-s" "-w" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -127,7 +130,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ ];
+      goLdflags = [ "-s" "-w" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -167,7 +170,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -207,7 +210,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -247,7 +250,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -288,7 +291,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-mcpu=generic+v7a" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -329,7 +332,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -369,7 +372,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -409,7 +412,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
       cgoLdflags = [ "-O2" ];
-      goLdflags = [ "-extldflags=-Wl,--strip-all" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -449,7 +452,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-Wno-unused-command-line-argument" ];
       cgoLdflags = [ "-O2" "-Wno-unused-command-line-argument" ];
-      goLdflags = [ ];
+      goLdflags = [ "-s" "-w" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"
@@ -490,7 +493,7 @@
       };
       cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-Wno-unused-command-line-argument" ];
       cgoLdflags = [ "-O2" "-Wno-unused-command-line-argument" ];
-      goLdflags = [ ];
+      goLdflags = [ "-s" "-w" ];
       sqliteCflags = [
         "-O2"
         "-fno-sanitize=undefined"

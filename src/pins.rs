@@ -59,3 +59,21 @@ pub fn zig_release(version: &str) -> Option<&'static ZigRelease> {
 pub fn build_systems(release: &ZigRelease) -> Vec<&'static str> {
     release.tarballs.iter().map(|t| t.system).collect()
 }
+
+/// The pinned osxcross source (the `llvm` flavour needs no further downloads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct OsxcrossPin {
+    /// A name for the version: the flavour and the commit.
+    pub version: &'static str,
+    /// The git commit of github.com/tpoechtrager/osxcross.
+    pub rev: &'static str,
+    /// SRI hash of the unpacked source (fetchFromGitHub).
+    pub hash: &'static str,
+}
+
+/// osxcross master of 2026-07-24 ("Misc bug fixes"), which has the llvm flavour.
+pub const OSXCROSS: OsxcrossPin = OsxcrossPin {
+    version: "2.0-unstable-2026-07-24",
+    rev: "27d21e4977c9751d01199c7a226a6faf494c3dd9",
+    hash: "sha256-O2OyXChaAkkq4Rl3d7rvlo7S4EmTzfb51Met49CrvJ4=",
+};

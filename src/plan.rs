@@ -58,6 +58,9 @@ pub struct Plan {
     pub darwin_sdk: Option<SdkPlan>,
     /// Whether any target uses osxcross (then `nix/osxcross.nix` is generated).
     pub needs_osxcross: bool,
+    /// osxcross' default deployment target (`defaults.macos`); each osxcross
+    /// target also passes its own `-mmacosx-version-min`.
+    pub darwin_minimum: String,
     /// Whether any target links darwin with generated stubs.
     pub needs_darwin_stubs: bool,
     /// Every target, sorted by name.
@@ -383,6 +386,7 @@ pub fn resolve(
     Ok(Plan {
         generator: format!("cgoflake {}", env!("CARGO_PKG_VERSION")),
         needs_osxcross: targets.iter().any(|t| t.toolchain == Toolchain::Osxcross),
+        darwin_minimum: m.defaults.macos.clone(),
         needs_darwin_stubs: targets
             .iter()
             .any(|t| t.darwin_linker == Some(DarwinLinker::Stubs)),
@@ -972,7 +976,7 @@ fn resolve_target(
         goarm.as_deref(),
         macos.as_deref(),
     );
-    let recipe = recipe(platform, libc, goarm.as_deref(), toolchain, darwin_linker);
+    let recipe = recipe(platform, libc, goarm.as_deref(), toolchain, macos.as_deref());
 
     let cc_driver = match toolchain {
         Toolchain::Zig => "zig cc".to_owned(),
@@ -1079,7 +1083,7 @@ fn recipe(
     libc: Option<Libc>,
     goarm: Option<&str>,
     toolchain: Toolchain,
-    darwin_linker: Option<DarwinLinker>,
+    macos: Option<&str>,
 ) -> Recipe {
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
     // Pitfall 1: setting CGO_CFLAGS drops Go's default `-O2 -g`, and Zig then
@@ -1087,7 +1091,9 @@ fn recipe(
     let mut cflags = s(&["-O2", "-fno-sanitize=undefined"]);
     // CGO_LDFLAGS set without `-g`, so `-s` really strips (pitfall 12).
     let mut ldflags = s(&["-O2"]);
-    let mut go_ldflags = Vec::new();
+    // Release binaries: no Go symbol table or DWARF. On darwin this is also
+    // what keeps Go from running dsymutil and GNU strip on Mach-O (pitfall 15).
+    let mut go_ldflags = s(&["-s", "-w"]);
     let mut cgo_only = Vec::new();
     match p.goos {
         "linux" => {
@@ -1114,8 +1120,11 @@ fn recipe(
             if toolchain == Toolchain::Osxcross {
                 // Pitfall 7: ld64 from osxcross leaves __DATA_CONST writable.
                 ldflags.push("-fuse-ld=lld".to_owned());
+                // Zig carries the minimum in its triple; osxcross takes a flag.
+                let min = format!("-mmacosx-version-min={}", macos.unwrap_or("12.0"));
+                cflags.push(min.clone());
+                ldflags.push(min);
             }
-            let _ = darwin_linker;
         }
         _ => {}
     }

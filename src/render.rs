@@ -102,6 +102,7 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     data["planNix"] = plan_for_nix(&data["plan"], ctx.vendor_hash.as_deref());
     // The stub generator, without its shebang (the template adds it and the marker).
     let script = crate::darwin_stubs::STUB_SCRIPT;
+    data["osxcross"] = serde_json::to_value(crate::pins::OSXCROSS)?;
     data["stubScriptBody"] = script
         .split_once('\n')
         .map_or(script, |(_, body)| body)

@@ -116,8 +116,26 @@ let
       hostTool = hostTool;
     };
     fetchzip = args: throw "test fixture cannot fetch ${args.url or (b.toJSON (args.urls or "?"))} (fetchzip is not available offline)";
-    fetchFromGitHub = args: throw "test fixture cannot fetch github:${args.owner or "?"}/${args.repo or "?"} (no network)";
+    # Evaluates like nixpkgs' (a fixed-output derivation named "source"
+    # keyed by `hash`), so code that uses it can be evaluated; building it
+    # fails, since GitHub cannot be reached from here.
+    fetchFromGitHub = { owner, repo, rev, hash, ... }: b.derivation {
+      name = "source";
+      inherit system;
+      builder = "/test-fixture-cannot-download-github-${owner}-${repo}-${rev}-offline";
+      outputHashMode = "recursive";
+      outputHash = hash;
+    };
     fetchgit = args: throw "test fixture cannot fetch ${args.url or "?"} (no network)";
+
+    # --- evaluation-only stand-ins ----------------------------------------
+    # Attributes generated code may reference (osxcross' llvm flavour) that
+    # this offline machine has no build of: they evaluate, never build.
+    clang = unavailable "clang";
+    llvm = unavailable "llvm";
+    lld = unavailable "lld";
+    patch = unavailable "patch";
+    bash = unavailable "bash";
 
     # --- trivial builders -------------------------------------------------
   } // import ./build-support/trivial.nix { inherit lib; pkgs = self; };

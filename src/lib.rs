@@ -11,7 +11,6 @@ pub mod darwin_stubs;
 pub mod drive;
 pub mod error;
 pub mod gen;
-pub mod hash;
 pub mod init;
 pub mod inspect;
 pub mod matrix;

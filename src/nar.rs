@@ -113,6 +113,26 @@ pub fn nix32(digest: &[u8; 32]) -> String {
     nix_base32::to_nix_base32(digest)
 }
 
+/// Hex (as ziglang.org publishes sha256 sums) → SRI.
+///
+/// ```
+/// use cgoflake::nar::hex_to_sri;
+/// let sri = hex_to_sri("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap();
+/// assert_eq!(sri, "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+/// assert!(hex_to_sri("xyz").is_none());
+/// ```
+pub fn hex_to_sri(hex: &str) -> Option<String> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut digest = [0u8; 32];
+    for (i, byte) in digest.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(sri_sha256(&digest))
+}
+
+
 /// Parse a user-supplied SRI SHA-256 hash (`sha256-` + exactly 44 base64
 /// characters with canonical `=` padding). Other algorithms, Nix-base32 and
 /// hex forms are rejected so that a typo cannot slip into generated Nix.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::error::{join_key, MatrixError};
 use crate::matrix::{DarwinLinker, Libc, Matrix, SqlitePin, TargetEntry, TargetSpec, Toolchain};
 use crate::target::{self, Platform, Runner};
-use crate::{hash, pins, validate};
+use crate::{nar, pins, validate};
 
 /// Environment variables cgoflake sets per target; the matrix cannot override them.
 pub const RESERVED_ENV: &[&str] = &[
@@ -270,7 +270,7 @@ pub fn resolve(
             .map(|t| ZigTarballPlan {
                 system: t.system.to_owned(),
                 url: t.url.to_owned(),
-                hash: hash::hex_to_sri(t.sha256_hex).expect("pinned hex hashes are valid"),
+                hash: nar::hex_to_sri(t.sha256_hex).expect("pinned hex hashes are valid"),
             })
             .collect(),
     };

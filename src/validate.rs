@@ -4,7 +4,7 @@
 use camino::{Utf8Component, Utf8Path};
 
 use crate::error::MatrixError;
-use crate::hash::parse_sri_sha256;
+use crate::nar::parse_sri_sha256;
 
 /// Target names become Nix attribute names (`packages.<system>.<name>`) and
 /// file names, so they are restricted to a portable, unquoted-safe alphabet.
@@ -35,7 +35,7 @@ pub fn target_name(file: &Utf8Path, key: &str, name: &str) -> Result<(), MatrixE
 
 /// An SRI sha256 hash such as `sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=`.
 pub fn sri_hash(file: &Utf8Path, key: &str, value: &str) -> Result<(), MatrixError> {
-    if parse_sri_sha256(value).is_some() {
+    if parse_sri_sha256(value).is_ok() {
         return Ok(());
     }
     let why = match value.strip_prefix("sha256-") {

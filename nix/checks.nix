@@ -110,6 +110,8 @@ let
   runnerFor = target:
     if checkArgs == null || !target.staticBinary then null
     else if target.nativeSystem == system then ""
+    # plan runners say how an x86_64-linux host runs a target.
+    else if system == "x86_64-linux" && target.runner == "native" then ""
     else if system == "x86_64-linux" && lib.hasPrefix "qemu-" target.runner
     then "${pkgs.qemu-user}/bin/${target.runner} "
     else null;

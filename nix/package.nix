@@ -60,6 +60,8 @@ buildGoModule {
     # caches avoid zig's parallel cache races (pitfalls 2 and 9).
     export ZIG_GLOBAL_CACHE_DIR="$TMPDIR/zig-global-cache"
     export ZIG_LOCAL_CACHE_DIR="$TMPDIR/zig-local-cache"
+    # Plain build logs: no zig progress bars on Nix's build terminal.
+    export TERM=dumb
   '';
 
   # Tests run only where the result runs inside the build sandbox: a native,

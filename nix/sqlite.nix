@@ -18,6 +18,9 @@ stdenv.mkDerivation {
     # Zig needs a writable cache; HOME is /homeless-shelter here (pitfall 2).
     export ZIG_GLOBAL_CACHE_DIR="$TMPDIR/zig-global-cache"
     export ZIG_LOCAL_CACHE_DIR="$TMPDIR/zig-local-cache"
+    # Nix gives builders a terminal; without this zig draws progress bars
+    # into the build log.
+    export TERM=dumb
     zig cc -target ${target.zigTarget} ${lib.escapeShellArgs target.sqliteCflags} -c sqlite3.c -o sqlite3.o
     zig ar rcs libsqlite3.a sqlite3.o
     runHook postBuild

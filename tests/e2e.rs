@@ -356,26 +356,30 @@ fn rebuilds_are_bit_identical() {
         return;
     }
     let w = world();
-    // `nix build --rebuild` builds again and fails if the output differs
-    // from the one in the store.
-    for t in e2e_targets(&w.plan) {
-        let out = Command::new("nix")
-            .args([
-                "build",
-                "--rebuild",
-                "--no-link",
-                &format!("{}#{}", w.flake_ref(), t.name),
-            ])
-            .args(w.nix_args())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{} is not reproducible:\n{}",
-            t.name,
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    // `nix build --rebuild` builds every target's Go derivation again (its
+    // inputs stay) and fails if any output differs from the one in the store.
+    let installables: Vec<String> = e2e_targets(&w.plan)
+        .iter()
+        .map(|t| format!("{}#{}", w.flake_ref(), t.name))
+        .collect();
+    let out = Command::new("nix")
+        .args([
+            "build",
+            "--rebuild",
+            "--no-link",
+            "--keep-going",
+            "--max-jobs",
+            "2",
+        ])
+        .args(&installables)
+        .args(w.nix_args())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "not reproducible:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn binary(w: &World, t: &TargetPlan) -> Utf8PathBuf {
@@ -608,6 +612,42 @@ fn every_toolchain_path_evaluates() {
         assert!(
             String::from_utf8_lossy(&out.stdout).ends_with(".drv"),
             "{}",
+            t.name
+        );
+    }
+}
+
+/// `nix flake check` builds and runs the generated check of every target:
+/// format and machine, glibc floor or static-ness, interpreter, and the
+/// example's self-test where the build host can run it.
+#[test]
+fn nix_flake_check_passes_a_check_per_target() {
+    if !enabled() {
+        return;
+    }
+    let w = world();
+    let out = Command::new("nix")
+        .args(["flake", "check", "-L", &w.flake_ref()])
+        .args(w.nix_args())
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "nix flake check failed:\n{log}");
+    let checks = Command::new("nix")
+        .args([
+            "eval",
+            "--json",
+            &format!("{}#checks.x86_64-linux", w.flake_ref()),
+        ])
+        .args(["--apply", "builtins.attrNames"])
+        .args(&w.nix_args()[..3])
+        .output()
+        .unwrap();
+    let names: Vec<String> = serde_json::from_slice(&checks.stdout).unwrap();
+    for t in &w.plan.targets {
+        assert!(
+            names.iter().any(|n| n.contains(&t.name)),
+            "no check for {}: {names:?}",
             t.name
         );
     }

@@ -12,7 +12,11 @@ use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
 use crate::{matrix, plan, vendor_hash};
 
 /// Files `gen` may have written before and removes when no longer needed.
-const OPTIONAL_OUTPUTS: &[&str] = &["nix/darwin-stubs.nix", "nix/darwin-stubs.sh", "nix/osxcross.nix"];
+const OPTIONAL_OUTPUTS: &[&str] = &[
+    "nix/darwin-stubs.nix",
+    "nix/darwin-stubs.sh",
+    "nix/osxcross.nix",
+];
 
 /// The nixpkgs revision written into a new flake.lock (nixos-25.11).
 const NIXPKGS_LOCK: &str = r#"{

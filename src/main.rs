@@ -213,11 +213,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let selected = select_targets(&plan, &targets)?;
             let flake = match flake {
                 Some(f) => f,
-                None => format!(
-                    "path:{}",
-                    dir.canonicalize_utf8()
-                        .with_context(|| format!("resolving {dir}"))?
-                ),
+                None => default_flake_ref(&dir)?,
             };
             let opts = drive::DriveOptions {
                 flake,
@@ -308,6 +304,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The flake `cgoflake build` builds by default: the directory itself in a
+/// git checkout (Nix then sees tracked files only, so `build/` is never part
+/// of the source), else `path:<dir>`.
+fn default_flake_ref(dir: &Utf8Path) -> Result<String> {
+    let abs = dir
+        .canonicalize_utf8()
+        .with_context(|| format!("resolving {dir}"))?;
+    let in_git = std::process::Command::new("git")
+        .args(["-C", abs.as_str(), "rev-parse", "--is-inside-work-tree"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    Ok(if in_git {
+        abs.to_string()
+    } else {
+        format!("path:{abs}")
+    })
 }
 
 /// The named targets (with "did you mean"), or all of them.

@@ -132,7 +132,6 @@ pub fn hex_to_sri(hex: &str) -> Option<String> {
     Some(sri_sha256(&digest))
 }
 
-
 /// Parse a user-supplied SRI SHA-256 hash (`sha256-` + exactly 44 base64
 /// characters with canonical `=` padding). Other algorithms, Nix-base32 and
 /// hex forms are rejected so that a typo cannot slip into generated Nix.

@@ -976,7 +976,13 @@ fn resolve_target(
         goarm.as_deref(),
         macos.as_deref(),
     );
-    let recipe = recipe(platform, libc, goarm.as_deref(), toolchain, macos.as_deref());
+    let recipe = recipe(
+        platform,
+        libc,
+        goarm.as_deref(),
+        toolchain,
+        macos.as_deref(),
+    );
 
     let cc_driver = match toolchain {
         Toolchain::Zig => "zig cc".to_owned(),

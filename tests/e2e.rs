@@ -108,7 +108,7 @@ fn world() -> &'static World {
         let m = cgoflake::matrix::load(&matrix).unwrap();
         let plan = cgoflake::plan::resolve(&m, &matrix, &flake).unwrap();
 
-        let build = flake.join("build");
+        let build = work.join("build");
         let mut w = World {
             fixture,
             flake,
@@ -410,7 +410,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
         2,
         "the example matrix has darwin amd64 and arm64"
     );
-    let out_dir = w.flake.join("build-darwin");
+    let out_dir = w.flake.parent().unwrap().join("build-darwin");
     let matrix = w.flake.join("cgoflake.json");
     let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
         .arg("build")

@@ -57,7 +57,11 @@ fn same_input_gives_byte_identical_output() {
 #[test]
 fn every_generated_file_parses_with_rnix() {
     for dir in [fixture("matrix-all")] {
-        for (path, text) in generate(&dir).files.iter().filter(|(p, _)| p.extension() == Some("nix")) {
+        for (path, text) in generate(&dir)
+            .files
+            .iter()
+            .filter(|(p, _)| p.extension() == Some("nix"))
+        {
             let parsed = rnix::Root::parse(text);
             assert!(parsed.errors().is_empty(), "{path}: {:?}", parsed.errors());
         }
@@ -70,7 +74,11 @@ fn every_generated_file_parses_with_nix() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    for (path, text) in generate(&fixture("matrix-all")).files.iter().filter(|(p, _)| p.extension() == Some("nix")) {
+    for (path, text) in generate(&fixture("matrix-all"))
+        .files
+        .iter()
+        .filter(|(p, _)| p.extension() == Some("nix"))
+    {
         let file = tmp.path().join(path.as_str().replace('/', "__"));
         std::fs::write(&file, text).unwrap();
         let out = Command::new("nix-instantiate")

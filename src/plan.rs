@@ -1122,15 +1122,13 @@ fn recipe(
             cflags.push("-Wno-unused-command-line-argument".to_owned());
             ldflags.push("-Wno-unused-command-line-argument".to_owned());
         }
-        "darwin" => {
-            if toolchain == Toolchain::Osxcross {
-                // Pitfall 7: ld64 from osxcross leaves __DATA_CONST writable.
-                ldflags.push("-fuse-ld=lld".to_owned());
-                // Zig carries the minimum in its triple; osxcross takes a flag.
-                let min = format!("-mmacosx-version-min={}", macos.unwrap_or("12.0"));
-                cflags.push(min.clone());
-                ldflags.push(min);
-            }
+        "darwin" if toolchain == Toolchain::Osxcross => {
+            // Pitfall 7: ld64 from osxcross leaves __DATA_CONST writable.
+            ldflags.push("-fuse-ld=lld".to_owned());
+            // Zig carries the minimum in its triple; osxcross takes a flag.
+            let min = format!("-mmacosx-version-min={}", macos.unwrap_or("12.0"));
+            cflags.push(min.clone());
+            ldflags.push(min);
         }
         _ => {}
     }

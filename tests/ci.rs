@@ -6,6 +6,8 @@
 //! nixpkgs fixture (tests/fixture-nixpkgs) and run when `CGOFLAKE_E2E=1`
 //! (scripts/test sets it); the rest always runs.
 
+mod common;
+
 use std::process::{Command, Output};
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -197,7 +199,7 @@ fn the_repository_flake_packages_cgoflake_through_flake_extras() {
         "hand-written, never generated"
     );
     assert!(tool.contains("cargoLock.lockFile = ../Cargo.lock;"));
-    if !nix_available() {
+    if !common::nix_available() {
         return;
     }
     let out = Command::new("nix-instantiate")
@@ -212,57 +214,6 @@ fn the_repository_flake_packages_cgoflake_through_flake_extras() {
 }
 
 // ---- Nix: checks and extras for real, against the offline fixture ----------
-
-fn nix_available() -> bool {
-    Command::new("nix-instantiate")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn e2e_enabled() -> bool {
-    let on = std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!("skipped: set CGOFLAKE_E2E=1 to build check flakes in the Nix sandbox (scripts/test does)");
-    }
-    on
-}
-
-/// The prepared fixture (shared with tests/e2e.rs; `prepare` serialises runs).
-fn fixture() -> Utf8PathBuf {
-    static FIXTURE: std::sync::Mutex<Option<Utf8PathBuf>> = std::sync::Mutex::new(None);
-    let mut f = FIXTURE.lock().unwrap_or_else(|e| e.into_inner());
-    f.get_or_insert_with(prepare_fixture).clone()
-}
-
-fn prepare_fixture() -> Utf8PathBuf {
-    let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
-        std::env::temp_dir()
-            .join("cgoflake-e2e")
-            .to_string_lossy()
-            .into_owned()
-    }));
-    std::fs::create_dir_all(&work).unwrap();
-    let out = Command::new("bash")
-        .arg(root().join("tests/fixture-nixpkgs/prepare"))
-        .arg(work.join("fixture"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "prepare failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Utf8PathBuf::from(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .trim()
-            .lines()
-            .last()
-            .unwrap(),
-    )
-}
 
 fn nix(fixture: &Utf8Path, args: &[&str]) -> Output {
     Command::new("nix")
@@ -387,10 +338,10 @@ fn build(dir: &Utf8Path, fixture: &Utf8Path, case: &str) -> Output {
 
 #[test]
 fn generated_checks_pass_on_right_binaries_and_fail_on_wrong_ones() {
-    if !e2e_enabled() {
+    if !common::e2e_enabled("build check flakes in the Nix sandbox") {
         return;
     }
-    let fixture = fixture();
+    let fixture = common::fixture();
     let tmp = tempfile::tempdir().unwrap();
     let dir = Utf8Path::from_path(tmp.path()).unwrap();
     // The fixture's busybox is a real static x86_64 binary: it runs natively
@@ -503,10 +454,10 @@ fn generated_checks_pass_on_right_binaries_and_fail_on_wrong_ones() {
 
 #[test]
 fn flake_extras_are_merged_into_the_generated_flake() {
-    if !e2e_enabled() {
+    if !common::e2e_enabled("build check flakes in the Nix sandbox") {
         return;
     }
-    let fixture = fixture();
+    let fixture = common::fixture();
     let tmp = tempfile::tempdir().unwrap();
     let dir = Utf8Path::from_path(tmp.path()).unwrap();
     std::fs::create_dir_all(dir.join("nix")).unwrap();

@@ -7,6 +7,8 @@
 //! Expensive (a cold target is about a minute on two cores), so it runs when
 //! `CGOFLAKE_E2E=1` (scripts/test sets it; CI runs scripts/test).
 
+mod common;
+
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -18,18 +20,6 @@ use cgoflake::plan::{Plan, TargetPlan};
 /// example matrix (darwin has its own test).
 fn e2e_targets(plan: &Plan) -> Vec<&TargetPlan> {
     plan.targets.iter().filter(|t| t.goos != "darwin").collect()
-}
-
-fn enabled() -> bool {
-    let on = std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!("skipped: set CGOFLAKE_E2E=1 to build the example in the Nix sandbox (scripts/test does)");
-    }
-    on
-}
-
-fn root() -> Utf8PathBuf {
-    Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Shared state: the fixture, a copy of the flake, the plan, the build.
@@ -54,6 +44,28 @@ impl World {
         ]
     }
 
+    /// `cgoflake build TARGETS --out OUT` of the flake copy, against the fixture.
+    fn cgoflake_build(&self, targets: &[String], out: &Utf8Path) -> Output {
+        let matrix = self.flake.join("cgoflake.json");
+        Command::new(env!("CARGO_BIN_EXE_cgoflake"))
+            .arg("build")
+            .args(targets)
+            .args([
+                "--matrix",
+                matrix.as_str(),
+                "--out",
+                out.as_str(),
+                "--jobs",
+                "2",
+                "--flake",
+                &self.flake_ref(),
+                "--",
+            ])
+            .args(self.nix_args())
+            .output()
+            .unwrap()
+    }
+
     fn flake_ref(&self) -> String {
         format!("path:{}", self.flake)
     }
@@ -62,33 +74,8 @@ impl World {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
-            std::env::temp_dir()
-                .join("cgoflake-e2e")
-                .to_string_lossy()
-                .into_owned()
-        }));
-        std::fs::create_dir_all(&work).unwrap();
-
-        // The fixture: host Go, Zig and busybox imported into the store.
-        let out = Command::new("bash")
-            .arg(root().join("tests/fixture-nixpkgs/prepare"))
-            .arg(work.join("fixture"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "prepare failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let fixture = Utf8PathBuf::from(
-            String::from_utf8(out.stdout)
-                .unwrap()
-                .trim()
-                .lines()
-                .last()
-                .unwrap(),
-        );
+        let work = common::e2e_dir();
+        let fixture = common::fixture();
 
         // The flake as committed: only the files a user's checkout has.
         let flake = work.join("flake");
@@ -102,7 +89,7 @@ fn world() -> &'static World {
             "nix",
             "examples",
         ] {
-            copy(&root().join(rel), &flake.join(rel));
+            common::copy_tree(&common::root().join(rel), &flake.join(rel));
         }
         let matrix = flake.join("cgoflake.json");
         let m = cgoflake::matrix::load(&matrix).unwrap();
@@ -121,23 +108,7 @@ fn world() -> &'static World {
             .iter()
             .map(|t| t.name.clone())
             .collect();
-        let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
-            .arg("build")
-            .args(&names)
-            .args([
-                "--matrix",
-                matrix.as_str(),
-                "--out",
-                w.build.as_str(),
-                "--jobs",
-                "2",
-                "--flake",
-                &w.flake_ref(),
-                "--",
-            ])
-            .args(w.nix_args())
-            .output()
-            .unwrap();
+        let output = w.cgoflake_build(&names, &w.build);
         eprintln!("{}", String::from_utf8_lossy(&output.stderr));
         w.manifest = cgoflake::collect::read_manifest(&w.build);
         w.build_output = output;
@@ -147,15 +118,6 @@ fn world() -> &'static World {
 
 fn empty_output() -> Output {
     Command::new("true").output().unwrap()
-}
-
-fn copy(from: &Utf8Path, to: &Utf8Path) {
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    let status = Command::new("cp")
-        .args(["-R", from.as_str(), to.as_str()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "cp {from} {to}");
 }
 
 fn nix_eval_raw(w: &World, attr: &str) -> String {
@@ -173,7 +135,7 @@ fn nix_eval_raw(w: &World, attr: &str) -> String {
 
 #[test]
 fn every_target_builds_and_is_collected() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -221,7 +183,7 @@ fn every_target_builds_and_is_collected() {
 
 #[test]
 fn binaries_fit_their_targets() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -258,7 +220,7 @@ fn binaries_fit_their_targets() {
 
 #[test]
 fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -267,7 +229,7 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
     for t in e2e_targets(&w.plan) {
         let bin = binary(w, t);
         let out = Command::new("bash")
-            .arg(root().join("tests/support/run-binary.sh"))
+            .arg(common::root().join("tests/support/run-binary.sh"))
             .args([
                 bin.as_str(),
                 &t.goos,
@@ -352,7 +314,7 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
 
 #[test]
 fn rebuilds_are_bit_identical() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -395,7 +357,7 @@ fn binary(w: &World, t: &TargetPlan) -> Utf8PathBuf {
 
 #[test]
 fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -411,22 +373,8 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
         "the example matrix has darwin amd64 and arm64"
     );
     let out_dir = w.flake.parent().unwrap().join("build-darwin");
-    let matrix = w.flake.join("cgoflake.json");
-    let output = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
-        .arg("build")
-        .args(darwin.iter().map(|t| t.name.as_str()))
-        .args([
-            "--matrix",
-            matrix.as_str(),
-            "--out",
-            out_dir.as_str(),
-            "--flake",
-            &w.flake_ref(),
-            "--",
-        ])
-        .args(w.nix_args())
-        .output()
-        .unwrap();
+    let names: Vec<String> = darwin.iter().map(|t| t.name.clone()).collect();
+    let output = w.cgoflake_build(&names, &out_dir);
     assert!(
         output.status.success(),
         "darwin build failed:\n{}",
@@ -525,7 +473,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
 /// any of the four build hosts get a working flake.
 #[test]
 fn the_flake_evaluates_in_pure_mode_for_every_system() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
@@ -569,21 +517,15 @@ fn the_flake_evaluates_in_pure_mode_for_every_system() {
 /// fixture stands in for them at evaluation only.)
 #[test]
 fn every_toolchain_path_evaluates() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();
-    let dir = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
-        std::env::temp_dir()
-            .join("cgoflake-e2e")
-            .to_string_lossy()
-            .into_owned()
-    }))
-    .join("matrix-all");
+    let dir = common::e2e_dir().join("matrix-all");
     if dir.exists() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
-    copy(&root().join("tests/fixtures/matrix-all"), &dir);
+    common::copy_tree(&common::root().join("tests/fixtures/matrix-all"), &dir);
     let gen = Command::new(env!("CARGO_BIN_EXE_cgoflake"))
         .arg("gen")
         .current_dir(&dir)
@@ -622,7 +564,7 @@ fn every_toolchain_path_evaluates() {
 /// example's self-test where the build host can run it.
 #[test]
 fn nix_flake_check_passes_a_check_per_target() {
-    if !enabled() {
+    if !common::e2e_enabled("build the example in the Nix sandbox") {
         return;
     }
     let w = world();

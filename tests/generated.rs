@@ -1,6 +1,7 @@
 //! The generated Nix: snapshots, determinism, syntax (rnix everywhere, and
 //! `nix-instantiate --parse` where Nix is installed), and `gen --check`.
 
+mod common;
 use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
@@ -19,23 +20,6 @@ fn generate(dir: &Utf8Path) -> gen::Generated {
         force: false,
     })
     .unwrap()
-}
-
-/// Nix is required unless the caller opts out explicitly.
-fn nix_available() -> bool {
-    if Command::new("nix-instantiate")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return true;
-    }
-    assert!(
-        std::env::var("CGOFLAKE_SKIP_NIX_TESTS").is_ok_and(|v| v == "1"),
-        "nix-instantiate not found: install Nix or set CGOFLAKE_SKIP_NIX_TESTS=1"
-    );
-    eprintln!("skipping the Nix half of this test (CGOFLAKE_SKIP_NIX_TESTS=1)");
-    false
 }
 
 #[test]
@@ -70,7 +54,7 @@ fn every_generated_file_parses_with_rnix() {
 
 #[test]
 fn every_generated_file_parses_with_nix() {
-    if !nix_available() {
+    if !common::nix_available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

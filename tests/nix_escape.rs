@@ -1,6 +1,7 @@
 //! Nix string escaping is a round trip: any string rendered by cgoflake and
 //! evaluated by Nix comes back unchanged.
 
+mod common;
 use std::process::Command;
 
 use cgoflake::render::{nix_escape, to_nix};
@@ -29,21 +30,6 @@ fn eval_strings(strings: &[String]) -> Vec<String> {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn nix_available() -> bool {
-    if Command::new("nix-instantiate")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return true;
-    }
-    assert!(
-        std::env::var("CGOFLAKE_SKIP_NIX_TESTS").is_ok_and(|v| v == "1"),
-        "nix-instantiate not found: install Nix or set CGOFLAKE_SKIP_NIX_TESTS=1"
-    );
-    false
-}
-
 /// Strings heavy in what Nix treats specially, and arbitrary Unicode (no NUL:
 /// Nix strings cannot hold it).
 fn tricky() -> impl Strategy<Value = String> {
@@ -64,7 +50,7 @@ proptest! {
 
     #[test]
     fn strings_survive_nix_evaluation(strings in proptest::collection::vec(tricky(), 1..64)) {
-        if nix_available() {
+        if common::nix_available() {
             prop_assert_eq!(eval_strings(&strings), strings);
         }
     }
@@ -72,7 +58,7 @@ proptest! {
 
 #[test]
 fn attribute_sets_with_odd_keys_evaluate_to_the_same_json() {
-    if !nix_available() {
+    if !common::nix_available() {
         return;
     }
     let value = serde_json::json!({

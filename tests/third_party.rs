@@ -20,6 +20,8 @@
 //! derivation downloads through the Go module proxy), so it runs when
 //! `CGOFLAKE_E2E=1`, like tests/e2e.rs.
 
+mod common;
+
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -29,57 +31,15 @@ const MODULE: &str = "github.com/superfly/litefs";
 const VERSION: &str = "v0.5.14";
 const TARGET: &str = "linux-arm64";
 
-fn enabled() -> bool {
-    let on = std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!("skipped: set CGOFLAKE_E2E=1 to build a third-party program in the Nix sandbox");
-    }
-    on
-}
-
-fn root() -> Utf8PathBuf {
-    Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// Where this test works: `$CGOFLAKE_E2E_DIR` (shared with tests/e2e.rs, so
-/// the fixture is prepared once), else `$TMPDIR/cgoflake-e2e`.
-fn work_dir() -> Utf8PathBuf {
-    let work = Utf8PathBuf::from(std::env::var("CGOFLAKE_E2E_DIR").unwrap_or_else(|_| {
-        std::env::temp_dir()
-            .join("cgoflake-e2e")
-            .to_string_lossy()
-            .into_owned()
-    }));
-    std::fs::create_dir_all(&work).unwrap();
-    work
-}
-
-fn fixture() -> &'static Utf8PathBuf {
-    static FIXTURE: OnceLock<Utf8PathBuf> = OnceLock::new();
-    FIXTURE.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(root().join("tests/fixture-nixpkgs/prepare"))
-            .arg(work_dir().join("fixture"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "prepare failed: {}",
-            text(&out.stderr)
-        );
-        Utf8PathBuf::from(text(&out.stdout).trim().lines().last().unwrap())
-    })
 }
 
 fn nix_args() -> Vec<String> {
     vec![
         "--override-input".into(),
         "nixpkgs".into(),
-        format!("path:{}", fixture()),
+        format!("path:{}", common::fixture()),
         "--option".into(),
         "sandbox".into(),
         "true".into(),
@@ -106,9 +66,9 @@ fn module_source() -> &'static Utf8PathBuf {
     })
 }
 
-/// A fresh, writable copy of the module in `work_dir()/<name>`.
+/// A fresh, writable copy of the module in `common::e2e_dir()/<name>`.
 fn fresh_copy(name: &str) -> Utf8PathBuf {
-    let dir = work_dir().join(name);
+    let dir = common::e2e_dir().join(name);
     if dir.exists() {
         let _ = Command::new("chmod")
             .args(["-R", "u+w", dir.as_str()])
@@ -208,7 +168,7 @@ fn built() -> &'static Built {
 
 fn run_arm64(bin: &Utf8Path, args: &[&str]) -> Output {
     Command::new("bash")
-        .arg(root().join("tests/support/run-binary.sh"))
+        .arg(common::root().join("tests/support/run-binary.sh"))
         .args([bin.as_str(), "linux", "arm64", "gnu"])
         .args(args)
         .output()
@@ -217,7 +177,7 @@ fn run_arm64(bin: &Utf8Path, args: &[&str]) -> Output {
 
 #[test]
 fn litefs_builds_for_linux_arm64_and_runs_under_qemu() {
-    if !enabled() {
+    if !common::e2e_enabled("build a third-party program in the Nix sandbox") {
         return;
     }
     let b = built();
@@ -283,7 +243,7 @@ fn litefs_builds_for_linux_arm64_and_runs_under_qemu() {
 
 #[test]
 fn a_wrong_vendor_hash_fails_with_nixs_hash_mismatch() {
-    if !enabled() {
+    if !common::e2e_enabled("build a third-party program in the Nix sandbox") {
         return;
     }
     let dir = fresh_copy("third-party-litefs-badhash");
@@ -326,7 +286,7 @@ fn a_wrong_vendor_hash_fails_with_nixs_hash_mismatch() {
 
 #[test]
 fn gen_check_names_the_vendor_hash_when_go_sum_changed() {
-    if !enabled() {
+    if !common::e2e_enabled("build a third-party program in the Nix sandbox") {
         return;
     }
     let dir = fresh_copy("third-party-litefs-check");

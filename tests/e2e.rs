@@ -88,6 +88,9 @@ fn world() -> &'static World {
             "cgoflake.json",
             "nix",
             "examples",
+            // nix/cgoflake-tool.nix (project.flakeExtras) reads these.
+            "Cargo.toml",
+            "Cargo.lock",
         ] {
             common::copy_tree(&common::root().join(rel), &flake.join(rel));
         }

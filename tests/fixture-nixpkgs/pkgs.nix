@@ -136,6 +136,15 @@ let
     lld = unavailable "lld";
     patch = unavailable "patch";
     bash = unavailable "bash";
+    # The repository's own flake (nix/cgoflake-tool.nix) packages cgoflake
+    # with nixpkgs' Rust tooling; here it can be evaluated, not built.
+    cargo = unavailable "cargo";
+    rustc = unavailable "rustc";
+    clippy = unavailable "clippy";
+    rustfmt = unavailable "rustfmt";
+    nix = unavailable "nix";
+    rustPlatform.buildRustPackage = { pname, version, cargoLock, src, meta ? { }, ... }:
+      unavailable "${pname}-${version}" // { inherit pname version meta; };
 
     # --- trivial builders -------------------------------------------------
   } // import ./build-support/trivial.nix { inherit lib; pkgs = self; };

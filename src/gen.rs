@@ -332,8 +332,3 @@ pub fn write_lock_if_missing(out: &Utf8Path) -> Result<bool> {
         .with_context(|| format!("writing {path}"))?;
     Ok(true)
 }
-
-/// The set of files `gen` manages, for messages.
-pub fn managed(files: &Rendered) -> BTreeSet<String> {
-    files.keys().map(|p| p.to_string()).collect()
-}

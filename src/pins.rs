@@ -55,11 +55,6 @@ pub fn zig_release(version: &str) -> Option<&'static ZigRelease> {
     ZIG_RELEASES.iter().find(|r| r.version == version)
 }
 
-/// The Nix systems the generated flake supports: those with a pinned Zig.
-pub fn build_systems(release: &ZigRelease) -> Vec<&'static str> {
-    release.tarballs.iter().map(|t| t.system).collect()
-}
-
 /// The pinned osxcross source (the `llvm` flavour needs no further downloads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct OsxcrossPin {

@@ -13,24 +13,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use cgoflake::nar;
 use sha2::{Digest, Sha256};
 
-/// `true` when Nix tests should run; panics when Nix is missing and the
-/// skip variable is not set.
-fn nix_available() -> bool {
-    if std::env::var("CGOFLAKE_SKIP_NIX_TESTS").as_deref() == Ok("1") {
-        eprintln!("CGOFLAKE_SKIP_NIX_TESTS=1: skipping comparison with Nix");
-        return false;
-    }
-    let ok = Command::new("nix")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "`nix` is not on PATH; install Nix or set CGOFLAKE_SKIP_NIX_TESTS=1 to skip"
-    );
-    true
-}
+mod common;
+use common::nix_available;
 
 fn nix_hash_path(path: &Path, base32: bool) -> String {
     let mut cmd = Command::new("nix");

@@ -13,6 +13,9 @@ use std::process::Command;
 use camino::{Utf8Path, Utf8PathBuf};
 use cgoflake::vendor_hash::{self, VendorHash, VendorRequest};
 
+mod common;
+use common::{copy_tree, nix_available};
+
 fn skip(var: &str) -> bool {
     std::env::var(var).as_deref() == Ok("1")
 }
@@ -33,23 +36,6 @@ fn go_bin() -> Option<Utf8PathBuf> {
         "`go` is not on PATH; install Go or set CGOFLAKE_SKIP_GO_TESTS=1 to skip"
     );
     Some(path.into())
-}
-
-fn nix_available() -> bool {
-    if skip("CGOFLAKE_SKIP_NIX_TESTS") {
-        eprintln!("CGOFLAKE_SKIP_NIX_TESTS=1: skipping comparison with Nix");
-        return false;
-    }
-    let ok = Command::new("nix")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "`nix` is not on PATH; install Nix or set CGOFLAKE_SKIP_NIX_TESTS=1 to skip"
-    );
-    true
 }
 
 /// `go` with a plain environment, the way the goModules derivation has it
@@ -121,20 +107,10 @@ import (
 func main() { db, err := sql.Open("sqlite3", ":memory:"); fmt.Println(db, err) }
 "#;
 
-fn copy_tree(from: &Path, to: &Path) {
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(from)
-        .arg(to)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// By hand: `go mod vendor` in a copy, `nix hash path vendor`.
 fn by_hand_vendor(go_bin: &Utf8Path, module: &Path, scratch: &Path) -> Option<String> {
     let copy = scratch.join("copy");
-    copy_tree(module, &copy);
+    copy_tree(utf8(module), utf8(&copy));
     let mut v = go(go_bin, &copy);
     v.args(["mod", "vendor"]);
     run_ok(v);
@@ -146,7 +122,7 @@ fn by_hand_vendor(go_bin: &Utf8Path, module: &Path, scratch: &Path) -> Option<St
 /// network proxy, drop sumdb, `nix hash path` the download cache.
 fn by_hand_proxy(go_bin: &Utf8Path, module: &Path, scratch: &Path) -> String {
     let copy = scratch.join("copy-proxy");
-    copy_tree(module, &copy);
+    copy_tree(utf8(module), utf8(&copy));
     let gopath = scratch.join("gopath");
     let download = gopath.join("pkg/mod/cache/download");
     fs::create_dir_all(&download).unwrap();
@@ -370,7 +346,7 @@ fn fixed_output_derivation_accepts_the_hash() {
         panic!("expected a hash")
     };
     let copy = tmp.path().join("copy");
-    copy_tree(&module, &copy);
+    copy_tree(utf8(&module), utf8(&copy));
     let mut v = go(&go_bin, &copy);
     v.args(["mod", "vendor"]);
     run_ok(v);

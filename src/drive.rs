@@ -100,9 +100,7 @@ fn run_together(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutco
     let mut cmd = Command::new(&opts.nix);
     cmd.args(["build", "--json", "--no-link", "-L", "--keep-going"]);
     cmd.args(jobs.iter().map(|j| format!("{}#{}", opts.flake, j.target)));
-    if !opts.nix_args.iter().any(|a| a == "--max-jobs" || a == "-j") {
-        cmd.args(["--max-jobs", &opts.jobs.max(1).to_string()]);
-    }
+    cmd.args(scheduling_args(opts, opts.jobs, available_cores()));
     let out = cmd
         .args(&opts.nix_args)
         .stdin(Stdio::null())
@@ -154,6 +152,28 @@ pub fn parse_build_json_many(stdout: &str, expected: usize) -> Result<Vec<Utf8Pa
         .collect()
 }
 
+/// `--max-jobs` (builds at once in this `nix` process) and `--cores` for
+/// `opts.jobs` builds at once in all, unless the user passed their own.
+/// Nix's default gives every build all cores, so `--jobs N` would run
+/// N×cores compiler processes; splitting the cores keeps the machine busy
+/// without thrashing it.
+fn scheduling_args(opts: &DriveOptions, max_jobs: usize, cores: usize) -> Vec<String> {
+    let given = |names: &[&str]| opts.nix_args.iter().any(|a| names.contains(&a.as_str()));
+    let jobs = opts.jobs.max(1);
+    let mut args = Vec::new();
+    if !given(&["--max-jobs", "-j"]) {
+        args.extend(["--max-jobs".to_owned(), max_jobs.max(1).to_string()]);
+    }
+    if !given(&["--cores"]) {
+        args.extend(["--cores".to_owned(), (cores / jobs).max(1).to_string()]);
+    }
+    args
+}
+
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// Run every job on its own, `opts.jobs` at a time; outcomes in job order.
 pub fn run_each(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
     std::fs::create_dir_all(&opts.log_dir).with_context(|| format!("creating {}", opts.log_dir))?;
@@ -198,6 +218,7 @@ fn build_one(job: &BuildJob, opts: &DriveOptions) -> BuildOutcome {
         let out = Command::new(&opts.nix)
             .args(["build", "--json", "--no-link", "-L"])
             .arg(&installable)
+            .args(scheduling_args(opts, 1, available_cores()))
             .args(&opts.nix_args)
             .stdin(Stdio::null())
             .stderr(Stdio::from(log_file))
@@ -303,5 +324,30 @@ mod tests {
         assert_eq!(parse_build_json(current).unwrap(), "/nix/store/def-x");
         assert!(parse_build_json("[]").is_err());
         assert!(parse_build_json("not json").is_err());
+    }
+
+    fn opts(jobs: usize, nix_args: &[&str]) -> DriveOptions {
+        DriveOptions {
+            flake: ".".into(),
+            jobs,
+            nix_args: nix_args.iter().map(|a| a.to_string()).collect(),
+            log_dir: "logs".into(),
+            nix: "nix".into(),
+        }
+    }
+
+    #[test]
+    fn jobs_split_the_cores() {
+        assert_eq!(
+            scheduling_args(&opts(2, &[]), 2, 8),
+            ["--max-jobs", "2", "--cores", "4"]
+        );
+        // One build per nix process when each target has its own.
+        assert_eq!(
+            scheduling_args(&opts(3, &[]), 1, 2),
+            ["--max-jobs", "1", "--cores", "1"]
+        );
+        // The user's own settings win.
+        assert!(scheduling_args(&opts(2, &["--cores", "16", "-j", "4"]), 2, 8).is_empty());
     }
 }

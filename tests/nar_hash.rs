@@ -14,29 +14,7 @@ use cgoflake::nar;
 use sha2::{Digest, Sha256};
 
 mod common;
-use common::nix_available;
-
-fn nix_hash_path(path: &Path, base32: bool) -> String {
-    let mut cmd = Command::new("nix");
-    cmd.args([
-        "--extra-experimental-features",
-        "nix-command",
-        "hash",
-        "path",
-        "--type",
-        "sha256",
-    ]);
-    if base32 {
-        cmd.arg("--base32");
-    }
-    let out = cmd.arg(path).output().expect("run nix hash path");
-    assert!(
-        out.status.success(),
-        "nix hash path failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
+use common::{nix_available, nix_hash_path};
 
 fn nix_store_dump(path: &Path) -> Vec<u8> {
     let out = Command::new("nix-store")

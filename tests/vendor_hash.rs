@@ -14,7 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use cgoflake::vendor_hash::{self, VendorHash, VendorRequest};
 
 mod common;
-use common::{copy_tree, nix_available};
+use common::{copy_tree, nix_available, nix_hash_path};
 
 fn skip(var: &str) -> bool {
     std::env::var(var).as_deref() == Ok("1")
@@ -60,20 +60,6 @@ fn run_ok(mut cmd: Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn nix_hash_path(path: &Path) -> String {
-    let mut cmd = Command::new("nix");
-    cmd.args([
-        "--extra-experimental-features",
-        "nix-command",
-        "hash",
-        "path",
-        "--type",
-        "sha256",
-    ])
-    .arg(path);
-    run_ok(cmd).trim().to_owned()
-}
-
 /// Write a module `example.com/m` with `main.go` and `go mod tidy` it.
 fn make_module(go_bin: &Utf8Path, dir: &Path, main_go: &str) {
     fs::create_dir_all(dir).unwrap();
@@ -115,7 +101,7 @@ fn by_hand_vendor(go_bin: &Utf8Path, module: &Path, scratch: &Path) -> Option<St
     v.args(["mod", "vendor"]);
     run_ok(v);
     let vendor = copy.join("vendor");
-    vendor.exists().then(|| nix_hash_path(&vendor))
+    vendor.exists().then(|| nix_hash_path(&vendor, false))
 }
 
 /// By hand, proxyVendor: fresh GOPATH, `go mod download` straight from the
@@ -133,7 +119,7 @@ fn by_hand_proxy(go_bin: &Utf8Path, module: &Path, scratch: &Path) -> String {
         .args(["mod", "download"]);
     run_ok(d);
     let _ = fs::remove_dir_all(download.join("sumdb"));
-    nix_hash_path(&download)
+    nix_hash_path(&download, false)
 }
 
 fn req<'a>(dir: &'a Utf8Path, go: &'a Utf8Path, proxy_vendor: bool) -> VendorRequest<'a> {

@@ -91,3 +91,26 @@ pub fn copy_tree(from: &Utf8Path, to: &Utf8Path) {
         .unwrap();
     assert!(status.success(), "cp -a {from} {to}");
 }
+
+/// `nix hash path --type sha256` (SRI, or Nix base-32 with `base32`).
+pub fn nix_hash_path(path: &std::path::Path, base32: bool) -> String {
+    let mut cmd = Command::new("nix");
+    cmd.args([
+        "--extra-experimental-features",
+        "nix-command",
+        "hash",
+        "path",
+        "--type",
+        "sha256",
+    ]);
+    if base32 {
+        cmd.arg("--base32");
+    }
+    let out = cmd.arg(path).output().expect("run nix hash path");
+    assert!(
+        out.status.success(),
+        "nix hash path failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}

@@ -1,5 +1,9 @@
 //! `cgoflake init` on small temporary Go modules (offline: no module needs
-//! the network; a CGO dependency comes through a local `replace`).
+//! the network; a CGO dependency comes through a local `replace`). `init`
+//! asks `go`: without Go a test says so and stops, or fails in CI
+//! (tests/common).
+
+mod common;
 
 use std::process::{Command, Output};
 
@@ -78,6 +82,9 @@ fn load_and_resolve(matrix: &Utf8Path) -> cgoflake::plan::Plan {
 
 #[test]
 fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, dir) = temp();
     cgo_module(&dir, "1.24");
     let out = init_in(&dir, &[]);
@@ -150,6 +157,9 @@ fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
 
 #[test]
 fn output_is_deterministic() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, a) = temp();
     let (_u, b) = temp();
     cgo_module(&a, "1.25.1");
@@ -164,6 +174,9 @@ fn output_is_deterministic() {
 
 #[test]
 fn a_go_line_nixpkgs_lacks_falls_back_to_go_1_25_with_a_warning() {
+    if !common::go_available() {
+        return;
+    }
     let mut cases = vec![("1.21".to_owned(), "no such Go")];
     // A `go` line newer than nixpkgs 25.11's Go, which the local Go can still list.
     let local = Command::new("go")
@@ -197,6 +210,9 @@ fn a_go_line_nixpkgs_lacks_falls_back_to_go_1_25_with_a_warning() {
 
 #[test]
 fn a_cgo_dependency_is_reported_by_package_and_module() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, root) = temp();
     let dep = root.join("cdep");
     write(&dep.join("go.mod"), "module example.com/cdep\n\ngo 1.24\n");
@@ -233,6 +249,9 @@ fn a_cgo_dependency_is_reported_by_package_and_module() {
 
 #[test]
 fn a_module_without_cgo_says_so() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, dir) = temp();
     write(&dir.join("go.mod"), "module example.com/pure\n\ngo 1.25\n");
     write(&dir.join("main.go"), "package main\n\nfunc main() {}\n");
@@ -247,6 +266,9 @@ fn a_module_without_cgo_says_so() {
 
 #[test]
 fn a_module_without_a_main_package_is_an_error() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, dir) = temp();
     write(
         &dir.join("go.mod"),
@@ -267,6 +289,9 @@ fn a_module_without_a_main_package_is_an_error() {
 
 #[test]
 fn an_existing_matrix_is_kept_unless_forced() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, dir) = temp();
     cgo_module(&dir, "1.25");
     let matrix = dir.join("cgoflake.json");
@@ -317,6 +342,9 @@ fn a_directory_without_go_mod_is_an_error_naming_it() {
 
 #[test]
 fn init_then_gen_writes_a_flake() {
+    if !common::go_available() {
+        return;
+    }
     let (_t, dir) = temp();
     cgo_module(&dir, "1.25");
     assert!(init_in(&dir, &[]).status.success());

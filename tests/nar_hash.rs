@@ -1,6 +1,6 @@
 //! `cgoflake::nar` against the real Nix: `nix hash path` and
-//! `nix-store --dump`. Fails when Nix is missing, unless
-//! `CGOFLAKE_SKIP_NIX_TESTS=1` is set.
+//! `nix-store --dump`. Without Nix the comparison says so and stops, or
+//! fails in CI (tests/common).
 
 use std::ffi::OsStr;
 use std::fs;

@@ -50,10 +50,16 @@ proptest! {
 
     #[test]
     fn strings_survive_nix_evaluation(strings in proptest::collection::vec(tricky(), 1..64)) {
-        if common::nix_available() {
+        if nix_present() {
             prop_assert_eq!(eval_strings(&strings), strings);
         }
     }
+}
+
+/// [`common::nix_available`], asked (and a skip reported) once per run.
+fn nix_present() -> bool {
+    static PRESENT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PRESENT.get_or_init(common::nix_available)
 }
 
 #[test]

@@ -1,5 +1,9 @@
-//! Helpers shared by the integration tests: where Nix is required, when the
-//! expensive end-to-end tests run, and the offline nixpkgs fixture.
+//! Helpers shared by the integration tests: which tools a test needs (a
+//! missing one is a visible skip, or a failure in CI), the work directory of
+//! the end-to-end tests, and the offline nixpkgs fixture.
+//!
+//! The expensive tests (real builds in the Nix sandbox) are `#[ignore]`d
+//! with the reason; scripts/test runs them with `--include-ignored`.
 #![allow(dead_code)]
 
 use std::process::Command;
@@ -11,32 +15,54 @@ pub fn root() -> Utf8PathBuf {
     Utf8PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `true` when Nix tests should run. Nix is required: a missing Nix fails
-/// the test unless `CGOFLAKE_SKIP_NIX_TESTS=1` says to skip on purpose.
-pub fn nix_available() -> bool {
-    if std::env::var("CGOFLAKE_SKIP_NIX_TESTS").as_deref() == Ok("1") {
-        eprintln!("skipped: CGOFLAKE_SKIP_NIX_TESTS=1");
-        return false;
-    }
-    let ok = Command::new("nix-instantiate")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "Nix is not on PATH: install it (scripts/setup) or set CGOFLAKE_SKIP_NIX_TESTS=1"
-    );
-    true
+/// In CI (`CI=true`) and in the full run (`CGOFLAKE_E2E=1`, what
+/// scripts/test sets) a missing tool fails the test: nothing may be skipped
+/// there.
+pub fn strict() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1")
 }
 
-/// The expensive tests (real builds in the Nix sandbox) run when
-/// `CGOFLAKE_E2E=1`; scripts/test, and so CI, sets it.
-pub fn e2e_enabled(what: &str) -> bool {
-    let on = std::env::var("CGOFLAKE_E2E").is_ok_and(|v| v == "1");
-    if !on {
-        eprintln!("skipped: set CGOFLAKE_E2E=1 to {what} (scripts/test does)");
+/// `true` when `tool` is there. When it is not, the test fails in
+/// [`strict`] mode; otherwise it says so on the terminal (past the test
+/// harness's output capture, so a skip is never silent) and the caller
+/// returns early.
+pub fn require(tool: &str, present: bool) -> bool {
+    if present {
+        return true;
     }
-    on
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    assert!(
+        !strict(),
+        "{test}: {tool} is missing, and CI=true / CGOFLAKE_E2E=1 allow no skips (scripts/setup installs it)"
+    );
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {tool} is not installed (scripts/setup installs it)"
+    );
+    false
+}
+
+/// Whether `program args…` runs and exits 0.
+pub fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Nix's command-line tools ([`require`]).
+pub fn nix_available() -> bool {
+    require(
+        "Nix (nix-instantiate)",
+        runs("nix-instantiate", &["--version"]),
+    )
+}
+
+/// Go ([`require`]).
+pub fn go_available() -> bool {
+    require("Go (go)", runs("go", &["version"]))
 }
 
 /// Where the end-to-end tests work: `$CGOFLAKE_E2E_DIR`, else

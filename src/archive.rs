@@ -13,6 +13,7 @@ use anyhow::{Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::collect::{self, Manifest, Status};
+use crate::fsutil;
 
 /// What goes into the archive names.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub fn archive_all(
             (tar_gz_bytes(&folder, &files, opts.mtime)?, "tar.gz")
         };
         let name = format!("{folder}.{ext}");
-        collect::write_atomic(&dist, &name, &bytes)?;
+        fsutil::write(&dist.join(&name), &bytes)?;
         written.push(ArchiveEntry {
             target: t.target.clone(),
             path: format!("dist/{name}"),
@@ -114,7 +115,7 @@ fn write_sums(dist: &Utf8Path) -> Result<()> {
     for n in names {
         sums.push_str(&format!("{}  {n}\n", collect::sha256_file(&dist.join(&n))?));
     }
-    collect::write_atomic(dist, "SHA256SUMS", sums.as_bytes())
+    fsutil::write(&dist.join("SHA256SUMS"), sums.as_bytes())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -15,6 +15,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::fsutil;
+
 /// `build/manifest.json`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -147,8 +149,8 @@ pub fn collect(build: &Utf8Path, items: &[Collectable]) -> Result<Manifest> {
 
     let mut json = serde_json::to_string_pretty(&manifest)?;
     json.push('\n');
-    write_atomic(build, "manifest.json", json.as_bytes())?;
-    write_atomic(build, "SHA256SUMS", sha256sums(&manifest).as_bytes())?;
+    fsutil::write(&build.join("manifest.json"), json.as_bytes())?;
+    fsutil::write(&build.join("SHA256SUMS"), sha256sums(&manifest).as_bytes())?;
     fs::remove_dir_all(&staging).ok();
     Ok(manifest)
 }
@@ -189,7 +191,7 @@ fn universal_darwin(
         .with_context(|| format!("merging {} and {}", a.path, b.path))?;
         let file = stage.join(name(a));
         fs::write(&file, &merged)?;
-        set_executable(&file)?;
+        fsutil::set_executable(&file)?;
         files.push(FileEntry {
             path: format!("darwin/universal/{}", name(a)),
             sha256: hex(&Sha256::digest(&merged)),
@@ -305,32 +307,8 @@ fn copy_hashing(src: &Utf8Path, dest: &Utf8Path) -> Result<(String, u64)> {
         size += n as u64;
     }
     output.sync_all()?;
-    set_executable(dest)?;
+    fsutil::set_executable(dest)?;
     Ok((hex(&hasher.finalize()), size))
-}
-
-#[cfg(unix)]
-fn set_executable(path: &Utf8Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755))
-        .with_context(|| format!("chmod {path}"))
-}
-
-#[cfg(not(unix))]
-fn set_executable(_: &Utf8Path) -> Result<()> {
-    Ok(())
-}
-
-/// Write `dir/name` via a temporary sibling and a rename.
-pub fn write_atomic(dir: &Utf8Path, name: &str, content: &[u8]) -> Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cgoflake-")
-        .tempfile_in(dir)?;
-    tmp.write_all(content)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(dir.join(name))
-        .with_context(|| format!("writing {dir}/{name}"))?;
-    Ok(())
 }
 
 /// Lower-case hex.

@@ -2,14 +2,13 @@
 //! `gen --check`, which compares instead of writing.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 
 use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::plan::{Plan, VendorHashPlan};
 use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
-use crate::{matrix, plan, vendor_hash};
+use crate::{fsutil, matrix, plan, vendor_hash};
 
 /// Files `gen` may have written before and removes when no longer needed.
 const OPTIONAL_OUTPUTS: &[&str] = &[
@@ -274,23 +273,11 @@ pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8Pa
         if std::fs::read_to_string(&path).is_ok_and(|have| &have == content) {
             continue;
         }
-        let dir = path.parent().expect("rendered paths have a parent");
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {dir}"))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".cgoflake-")
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary file in {dir}"))?;
-        tmp.write_all(content.as_bytes())
-            .with_context(|| format!("writing {path}"))?;
-        tmp.as_file()
-            .sync_all()
-            .with_context(|| format!("syncing {path}"))?;
-        staged.push((tmp, path.clone()));
+        staged.push(fsutil::stage(&path, content.as_bytes())?);
         written.push(rel.clone());
     }
-    for (tmp, path) in staged {
-        tmp.persist(&path)
-            .with_context(|| format!("replacing {path}"))?;
+    for file in staged {
+        file.commit()?;
     }
     for rel in stale_files(out, files) {
         std::fs::remove_file(out.join(&rel)).with_context(|| format!("removing stale {rel}"))?;
@@ -306,14 +293,7 @@ fn remove_leftover_temp_files(out: &Utf8Path, files: &Rendered) {
         .filter_map(|rel| out.join(rel).parent().map(Utf8Path::to_owned))
         .collect();
     for dir in dirs {
-        let Ok(entries) = dir.read_dir_utf8() else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().starts_with(".cgoflake-") && entry.path().is_file() {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+        fsutil::remove_leftover_temp_files(&dir);
     }
 }
 
@@ -324,11 +304,8 @@ pub fn write_lock_if_missing(out: &Utf8Path) -> Result<bool> {
     if path.exists() {
         return Ok(false);
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cgoflake-")
-        .tempfile_in(out)?;
-    tmp.write_all(NIXPKGS_LOCK.as_bytes())?;
-    tmp.persist_noclobber(&path)
+    fsutil::stage(&path, NIXPKGS_LOCK.as_bytes())?
+        .commit_new()
         .with_context(|| format!("writing {path}"))?;
     Ok(true)
 }

@@ -26,7 +26,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
@@ -536,33 +535,13 @@ fn first_line(s: &str) -> &str {
 /// Write through a temporary sibling and rename; without `force` the rename
 /// never replaces a file that appeared meanwhile.
 fn write_atomically(path: &Utf8Path, text: &str, force: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Utf8Path::new("."));
-    let dir = if dir.as_str().is_empty() {
-        Utf8Path::new(".")
-    } else {
-        dir
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cgoflake-")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {dir}"))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("writing {path}"))?;
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("syncing {path}"))?;
+    let staged = crate::fsutil::stage(path, text.as_bytes())?;
     if force {
-        tmp.persist(path)
-            .with_context(|| format!("replacing {path}"))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            anyhow::anyhow!(
-                "refusing to overwrite {path}: {}; pass --force to replace it",
-                e.error
-            )
-        })?;
+        return staged.commit();
     }
-    Ok(())
+    staged.commit_new().map_err(|e| {
+        anyhow::anyhow!("refusing to overwrite {path}: {e}; pass --force to replace it")
+    })
 }
 
 #[cfg(test)]

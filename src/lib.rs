@@ -10,6 +10,7 @@ pub mod collect;
 pub mod darwin_stubs;
 pub mod drive;
 pub mod error;
+pub mod fsutil;
 pub mod gen;
 pub mod init;
 pub mod inspect;

@@ -87,7 +87,6 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -308,13 +307,9 @@ pub fn compute_cached(req: &VendorRequest, cache_dir: &Utf8Path) -> Result<Vendo
         key: key.clone(),
         vendor_hash: value.clone(),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(cache_dir)
-        .with_context(|| format!("creating a temporary file in {cache_dir}"))?;
-    serde_json::to_writer_pretty(&mut tmp, &entry)?;
-    tmp.write_all(b"\n")?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&path)
-        .with_context(|| format!("writing cache file {path}"))?;
+    let mut json = serde_json::to_vec_pretty(&entry)?;
+    json.push(b'\n');
+    crate::fsutil::write(&path, &json).with_context(|| format!("writing cache file {path}"))?;
     Ok(value)
 }
 

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
+use crate::hash::vendor as vendor_hash;
 use crate::plan::{Plan, VendorHashPlan};
 use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
-use crate::{fsutil, matrix, plan, vendor_hash};
+use crate::{fsutil, matrix, plan};
 
 /// Files `gen` may have written before and removes when no longer needed.
 const OPTIONAL_OUTPUTS: &[&str] = &[

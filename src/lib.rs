@@ -5,21 +5,15 @@
 //! concrete recipe: the single source of truth) → [`render`] (plan → Nix
 //! through handlebars) and [`gen`] (write or check the files).
 
-pub mod archive;
-pub mod collect;
+pub mod binary;
+pub mod build;
 pub mod darwin_stubs;
-pub mod drive;
-pub mod error;
 pub mod fsutil;
 pub mod gen;
+pub mod hash;
 pub mod init;
-pub mod inspect;
 pub mod matrix;
-pub mod nar;
 pub mod pins;
 pub mod plan;
+pub mod platform;
 pub mod render;
-pub mod target;
-pub mod universal;
-pub mod validate;
-pub mod vendor_hash;

@@ -6,9 +6,11 @@ use anyhow::{Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand};
 
-use cgoflake::error::MatrixError;
+use cgoflake::binary as inspect;
+use cgoflake::build::{archive, collect, drive};
 use cgoflake::gen::{self, GenOptions};
-use cgoflake::{archive, collect, drive, init, inspect, matrix, plan};
+use cgoflake::matrix::error::MatrixError;
+use cgoflake::{init, matrix, plan};
 
 /// Cross-compile CGO Go programs hermetically: a target matrix in, a Nix flake out.
 #[derive(Parser)]
@@ -336,7 +338,7 @@ fn select_targets<'p>(plan: &'p plan::Plan, names: &[String]) -> Result<Vec<&'p 
         .map(|n| {
             plan.targets.iter().find(|t| &t.name == n).ok_or_else(|| {
                 let all: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
-                let hint = cgoflake::error::did_you_mean(n, all.iter().copied())
+                let hint = cgoflake::matrix::error::did_you_mean(n, all.iter().copied())
                     .map(|b| format!(" (did you mean `{b}`?)"))
                     .unwrap_or_default();
                 anyhow::anyhow!(

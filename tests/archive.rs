@@ -6,8 +6,8 @@ use std::io::Read as _;
 use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::archive::{archive_all, ArchiveOptions};
-use cgoflake::collect::{collect, Collectable, Manifest};
+use cgoflake::build::archive::{archive_all, ArchiveOptions};
+use cgoflake::build::collect::{collect, Collectable, Manifest};
 
 fn fake_store(root: &Utf8Path, name: &str, files: &[(&str, &str)]) -> Utf8PathBuf {
     let p = root.join(name);

@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::collect::{Manifest, Status};
+use cgoflake::build::collect::{Manifest, Status};
 use cgoflake::plan::{Plan, TargetPlan};
 
 /// The targets the offline e2e builds: every Linux and Windows target of the
@@ -114,7 +114,7 @@ fn world() -> &'static World {
             .collect();
         let output = w.cgoflake_build(&names, &w.build);
         eprintln!("{}", String::from_utf8_lossy(&output.stderr));
-        w.manifest = cgoflake::collect::read_manifest(&w.build);
+        w.manifest = cgoflake::build::collect::read_manifest(&w.build);
         w.build_output = output;
         w
     })
@@ -166,7 +166,10 @@ fn every_target_builds_and_is_collected() {
                 f.path,
                 t.out_dir
             );
-            assert_eq!(cgoflake::collect::sha256_file(&path).unwrap(), f.sha256);
+            assert_eq!(
+                cgoflake::build::collect::sha256_file(&path).unwrap(),
+                f.sha256
+            );
             assert_eq!(std::fs::metadata(&path).unwrap().len(), f.size);
         }
     }
@@ -189,15 +192,15 @@ fn binaries_fit_their_targets() {
     let w = world();
     for t in e2e_targets(&w.plan) {
         let bin = binary(w, t);
-        let info = cgoflake::inspect::inspect(&bin).unwrap();
-        let problems = cgoflake::inspect::problems(&info, t);
+        let info = cgoflake::binary::inspect(&bin).unwrap();
+        let problems = cgoflake::binary::problems(&info, t);
         assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
         if t.goos == "linux" && !t.static_binary {
             // The floor is explicit and respected, and the interpreter is the distribution's.
             let max = info
                 .max_glibc
                 .expect("glibc binaries have versioned symbols");
-            let floor = cgoflake::target::parse_version(t.glibc.as_deref().unwrap()).unwrap();
+            let floor = cgoflake::platform::parse_version(t.glibc.as_deref().unwrap()).unwrap();
             assert!(
                 max <= floor,
                 "{}: needs GLIBC_{}.{} > floor",
@@ -251,7 +254,7 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
             );
             assert_eq!(
                 t.runner,
-                cgoflake::target::Runner::None,
+                cgoflake::platform::Runner::None,
                 "{} should be runnable here",
                 t.name
             );
@@ -374,7 +377,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
         "darwin build failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let manifest = cgoflake::collect::read_manifest(&out_dir);
+    let manifest = cgoflake::build::collect::read_manifest(&out_dir);
 
     // Each thin binary: the right cputype, minimum macOS, only system
     // libraries, an ad-hoc signature on arm64, read-only __DATA_CONST.
@@ -385,8 +388,8 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
             .find(|e| e.target == t.name)
             .unwrap();
         let bin = out_dir.join(&entry.files[0].path);
-        let info = cgoflake::inspect::inspect(&bin).unwrap();
-        let problems = cgoflake::inspect::problems(&info, t);
+        let info = cgoflake::binary::inspect(&bin).unwrap();
+        let problems = cgoflake::binary::problems(&info, t);
         assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
         let mut libs = info.libraries.clone();
         libs.sort();
@@ -411,7 +414,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
     let universal = manifest
         .targets
         .iter()
-        .find(|e| e.target == cgoflake::collect::UNIVERSAL_TARGET)
+        .find(|e| e.target == cgoflake::build::collect::UNIVERSAL_TARGET)
         .expect("universal entry");
     let fat = std::fs::read(out_dir.join(&universal.files[0].path)).unwrap();
     let goblin::mach::Mach::Fat(multi) = goblin::mach::Mach::parse(&fat).unwrap() else {
@@ -421,11 +424,11 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
     assert_eq!(arches.len(), 2);
     for arch in arches {
         let slice = &fat[arch.offset as usize..][..arch.size as usize];
-        let info = cgoflake::inspect::inspect_bytes(slice).unwrap();
+        let info = cgoflake::binary::inspect_bytes(slice).unwrap();
         let t = darwin
             .iter()
             .find(|t| {
-                cgoflake::target::platform(&t.goos, &t.goarch)
+                cgoflake::platform::platform(&t.goos, &t.goarch)
                     .unwrap()
                     .zig_arch
                     == info.arch

@@ -14,8 +14,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::error::MatrixError;
-use cgoflake::{matrix, plan, validate};
+use cgoflake::matrix::error::MatrixError;
+use cgoflake::plan::validate;
+use cgoflake::{matrix, plan};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{json, Map, Value};

@@ -1,4 +1,4 @@
-//! `cgoflake::nar` against the real Nix: `nix hash path` and
+//! `cgoflake::hash::nar` against the real Nix: `nix hash path` and
 //! `nix-store --dump`. Without Nix the comparison says so and stops, or
 //! fails in CI (tests/common).
 
@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::nar;
+use cgoflake::hash::nar;
 use sha2::{Digest, Sha256};
 
 mod common;

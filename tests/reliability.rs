@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::collect::{Manifest, Status};
+use cgoflake::build::collect::{Manifest, Status};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cgoflake");
 
@@ -101,7 +101,7 @@ fn assert_build_dir_consistent(build: &Utf8Path, contents: &BTreeMap<String, Vec
             for t in m.targets.iter().filter(|t| t.status == Status::Ok) {
                 for f in &t.files {
                     assert_eq!(
-                        cgoflake::collect::sha256_file(&build.join(&f.path)).unwrap(),
+                        cgoflake::build::collect::sha256_file(&build.join(&f.path)).unwrap(),
                         f.sha256,
                         "{}",
                         f.path
@@ -139,7 +139,7 @@ fn a_failing_target_does_not_lose_the_others_and_is_recorded() {
     );
 
     let build = dir.join("build");
-    let m = cgoflake::collect::read_manifest(&build);
+    let m = cgoflake::build::collect::read_manifest(&build);
     let status: BTreeMap<&str, Status> = m
         .targets
         .iter()
@@ -200,7 +200,7 @@ fn interrupted_builds_leave_no_partial_file() {
     assert!(build_cmd(&dir, &nix).output().unwrap().status.success());
     assert_build_dir_consistent(&build, &contents);
     assert!(!build.join(".staging").exists());
-    let m = cgoflake::collect::read_manifest(&build);
+    let m = cgoflake::build::collect::read_manifest(&build);
     assert_eq!(m.targets.len(), targets.len());
 }
 
@@ -244,7 +244,7 @@ fn concurrent_builds_do_not_corrupt_the_build_dir() {
     let build = dir.join("build");
     assert_build_dir_consistent(&build, &contents);
     // The lock serialises manifest updates: no run's targets were lost.
-    let m = cgoflake::collect::read_manifest(&build);
+    let m = cgoflake::build::collect::read_manifest(&build);
     assert_eq!(m.targets.len(), targets.len(), "{m:#?}");
     let sums = std::fs::read_to_string(build.join("SHA256SUMS")).unwrap();
     assert_eq!(sums.lines().count(), targets.len());

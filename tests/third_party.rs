@@ -191,9 +191,9 @@ fn litefs_builds_for_linux_arm64_and_runs_under_qemu() {
     let target = plan.targets.iter().find(|t| t.name == TARGET).unwrap();
     for bin in [&litefs, &bench] {
         assert!(bin.is_file(), "{bin} was not collected");
-        let info = cgoflake::inspect::inspect(bin).unwrap();
+        let info = cgoflake::binary::inspect(bin).unwrap();
         assert_eq!(info.arch, "aarch64", "{bin}: {info:?}");
-        let problems = cgoflake::inspect::problems(&info, target);
+        let problems = cgoflake::binary::problems(&info, target);
         assert!(problems.is_empty(), "{bin}: {problems:?}");
     }
 

@@ -1,4 +1,4 @@
-//! `cgoflake::vendor_hash` against doing it by hand: `go mod vendor` (or
+//! `cgoflake::hash::vendor` against doing it by hand: `go mod vendor` (or
 //! `go mod download` for proxyVendor) in a copy of the module, then
 //! `nix hash path`; and against a real fixed-output derivation.
 //!
@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::vendor_hash::{self, VendorHash, VendorRequest};
+use cgoflake::hash::vendor::{self as vendor_hash, VendorHash, VendorRequest};
 
 mod common;
 use common::{copy_tree, nix_available, nix_hash_path};
@@ -135,7 +135,7 @@ fn uuid_module_matches_go_mod_vendor_and_nix() {
     let VendorHash::Sri(sri) = &got else {
         panic!("expected a hash, got {got:?}")
     };
-    cgoflake::nar::parse_sri_sha256(sri).unwrap();
+    cgoflake::hash::nar::parse_sri_sha256(sri).unwrap();
     // The module directory is left alone.
     assert!(!module.join("vendor").exists());
     assert_eq!(fs::read(module.join("go.mod")).unwrap(), gomod_before);

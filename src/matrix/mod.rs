@@ -8,7 +8,7 @@
 //!    with `deny_unknown_fields` everywhere.
 //!
 //! Semantic checks (valid GOOS/GOARCH pairs, hashes, paths, names) live in
-//! [`crate::validate`]; this module only knows the shape of the file.
+//! [`crate::plan::validate`]; this module only knows the shape of the file.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,7 +19,9 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::{ErrorKind, MatrixError};
+pub mod error;
+
+use error::{ErrorKind, MatrixError};
 
 /// The file name cgoflake looks for beside `go.mod`.
 pub const MATRIX_FILE: &str = "cgoflake.json";
@@ -480,8 +482,8 @@ pub fn parse(file: &Utf8Path, text: &str) -> Result<Matrix, MatrixError> {
     let value = parse_strict_json(file, text)?;
     check_shape(file, &value)?;
     serde_path_to_error::deserialize::<_, Matrix>(value).map_err(|e| {
-        let key = crate::error::format_path(e.path());
-        crate::error::from_serde_message(file, key, &e.into_inner().to_string())
+        let key = error::format_path(e.path());
+        error::from_serde_message(file, key, &e.into_inner().to_string())
     })
 }
 
@@ -524,7 +526,7 @@ fn check_shape(file: &Utf8Path, value: &Value) -> Result<(), MatrixError> {
     match root.get("targets") {
         Some(Value::Object(targets)) => {
             for (name, v) in targets {
-                not_object(crate::error::join_key("targets", name), v)?;
+                not_object(error::join_key("targets", name), v)?;
             }
         }
         Some(Value::Array(items)) => {
@@ -584,7 +586,7 @@ fn parse_strict_json(file: &Utf8Path, text: &str) -> Result<Value, MatrixError> 
             )),
         },
         Err(e) => {
-            let path = crate::error::format_path(e.path());
+            let path = error::format_path(e.path());
             let message = e.into_inner().to_string();
             if let Some(rest) = message.strip_prefix(DUPLICATE_KEY) {
                 // `duplicate key "<json string>" at line L column C`.
@@ -593,7 +595,7 @@ fn parse_strict_json(file: &Utf8Path, text: &str) -> Result<Value, MatrixError> 
                     let at = rest[strings.byte_offset()..].trim();
                     return Err(MatrixError {
                         file: file.to_owned(),
-                        key: crate::error::join_key(&path, &key),
+                        key: error::join_key(&path, &key),
                         kind: ErrorKind::DuplicateKey,
                         message: format!(
                             "duplicate key `{key}` ({at}): a key may appear only once in an object"

@@ -95,7 +95,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::nar;
+use crate::hash::nar;
 
 /// What to compute a `vendorHash` for.
 #[derive(Debug, Clone, Copy)]

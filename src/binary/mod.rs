@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::matrix::Libc;
 use crate::plan::TargetPlan;
-use crate::target;
+use crate::platform as target;
 
 /// What a binary is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

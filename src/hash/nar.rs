@@ -116,7 +116,7 @@ pub fn nix32(digest: &[u8; 32]) -> String {
 /// Hex (as ziglang.org publishes sha256 sums) → SRI.
 ///
 /// ```
-/// use cgoflake::nar::hex_to_sri;
+/// use cgoflake::hash::nar::hex_to_sri;
 /// let sri = hex_to_sri("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap();
 /// assert_eq!(sri, "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
 /// assert!(hex_to_sri("xyz").is_none());

@@ -159,7 +159,7 @@ pub fn collect(build: &Utf8Path, items: &[Collectable]) -> Result<Manifest> {
 pub const UNIVERSAL_TARGET: &str = "darwin-universal";
 
 /// When darwin/amd64 and darwin/arm64 are both collected, merge each of
-/// their binaries into `darwin/universal/` (see [`crate::universal`]).
+/// their binaries into `darwin/universal/` (see [`crate::build::universal`]).
 fn universal_darwin(
     build: &Utf8Path,
     staging: &Utf8Path,
@@ -184,7 +184,7 @@ fn universal_darwin(
         let Some(b) = arm64.files.iter().find(|b| name(b) == name(a)) else {
             continue;
         };
-        let merged = crate::universal::merge(&[
+        let merged = crate::build::universal::merge(&[
             fs::read(build.join(&a.path))?,
             fs::read(build.join(&b.path))?,
         ])

@@ -3,8 +3,8 @@
 
 use camino::{Utf8Component, Utf8Path};
 
-use crate::error::MatrixError;
-use crate::nar::parse_sri_sha256;
+use crate::hash::nar::parse_sri_sha256;
+use crate::matrix::error::MatrixError;
 
 /// Target names become Nix attribute names (`packages.<system>.<name>`) and
 /// file names, so they are restricted to a portable, unquoted-safe alphabet.

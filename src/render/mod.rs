@@ -30,52 +30,52 @@ const ALWAYS: fn(&Plan) -> bool = |_| true;
 const TEMPLATES: &[Template] = &[
     Template {
         output: "flake.nix",
-        source: include_str!("../templates/flake.nix.hbs"),
+        source: include_str!("../../templates/flake.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/default.nix",
-        source: include_str!("../templates/default.nix.hbs"),
+        source: include_str!("../../templates/default.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/plan.nix",
-        source: include_str!("../templates/plan.nix.hbs"),
+        source: include_str!("../../templates/plan.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/zig.nix",
-        source: include_str!("../templates/zig.nix.hbs"),
+        source: include_str!("../../templates/zig.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/sqlite.nix",
-        source: include_str!("../templates/sqlite.nix.hbs"),
+        source: include_str!("../../templates/sqlite.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/package.nix",
-        source: include_str!("../templates/package.nix.hbs"),
+        source: include_str!("../../templates/package.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/checks.nix",
-        source: include_str!("../templates/checks.nix.hbs"),
+        source: include_str!("../../templates/checks.nix.hbs"),
         when: ALWAYS,
     },
     Template {
         output: "nix/darwin-stubs.nix",
-        source: include_str!("../templates/darwin-stubs.nix.hbs"),
+        source: include_str!("../../templates/darwin-stubs.nix.hbs"),
         when: |p| p.needs_darwin_stubs,
     },
     Template {
         output: "nix/darwin-stubs.sh",
-        source: include_str!("../templates/darwin-stubs.sh.hbs"),
+        source: include_str!("../../templates/darwin-stubs.sh.hbs"),
         when: |p| p.needs_darwin_stubs,
     },
     Template {
         output: "nix/osxcross.nix",
-        source: include_str!("../templates/osxcross.nix.hbs"),
+        source: include_str!("../../templates/osxcross.nix.hbs"),
         when: |p| p.needs_osxcross,
     },
 ];
@@ -123,7 +123,7 @@ pub const GITHUB_WORKFLOW: &str = ".github/workflows/cgoflake.yml";
 
 /// The template of [`GITHUB_WORKFLOW`]; rendered only when asked for (or when
 /// a generated one exists), see [`render_github_workflow`].
-const GITHUB_WORKFLOW_TEMPLATE: &str = include_str!("../templates/github-workflow.yml.hbs");
+const GITHUB_WORKFLOW_TEMPLATE: &str = include_str!("../../templates/github-workflow.yml.hbs");
 
 /// The GitHub Actions workflow: one build job per target of the plan,
 /// `nix flake check`, and a release job on tags.

@@ -12,7 +12,7 @@ use std::io::Write as _;
 use anyhow::{Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::collect::{self, Manifest, Status};
+use crate::build::collect::{self, Manifest, Status};
 use crate::fsutil;
 
 /// What goes into the archive names.

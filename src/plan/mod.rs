@@ -8,10 +8,13 @@ use std::collections::BTreeMap;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
 
-use crate::error::{join_key, MatrixError};
+use crate::hash::nar;
+use crate::matrix::error::{join_key, MatrixError};
 use crate::matrix::{DarwinLinker, Libc, Matrix, SqlitePin, TargetEntry, TargetSpec, Toolchain};
-use crate::target::{self, Platform, Runner};
-use crate::{nar, pins, validate};
+use crate::pins;
+use crate::platform::{self as target, Platform, Runner};
+
+pub mod validate;
 
 /// Environment variables cgoflake sets per target; the matrix cannot override them.
 pub const RESERVED_ENV: &[&str] = &[

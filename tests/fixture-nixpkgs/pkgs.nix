@@ -39,7 +39,7 @@ let
     inherit lib system config;
     pkgs = self;
     inherit (self.stdenvSet) stdenv stdenvNoCC;
-    stdenvSet = import ./stdenv { inherit lib system; inherit (self) busybox; };
+    stdenvSet = import ./stdenv { inherit lib system config; inherit (self) busybox binutils patchelf; };
     buildPlatform = self.stdenv.buildPlatform;
     hostPlatform = self.stdenv.hostPlatform;
     targetPlatform = self.stdenv.targetPlatform;
@@ -50,6 +50,8 @@ let
       in lib.makeOverridable f (auto // args);
 
     # --- base tools (busybox) -------------------------------------------
+    # The fixture's stdenv runs on it on every system (nothing builds on the
+    # others anyway), so its meta.platforms is informational only.
     busybox = hostTool "busybox" // {
       pname = "busybox";
       meta = { mainProgram = "busybox"; platforms = lib.platforms.linux; };
@@ -69,24 +71,48 @@ let
 
     cacert = hostTool "cacert" // { pname = "nss-cacert"; };
 
-    qemu-user = hostTool "qemu-user" // {
-      pname = "qemu-user";
-      meta = { platforms = lib.platforms.linux; };
-    };
+    # pkgs/applications/virtualization/qemu: qemu-user (userOnly) is for
+    # Linux and the BSDs only; a darwin dev shell that lists it cannot evaluate.
+    qemu-user = let meta = { platforms = lib.platforms.linux; }; in
+      self.stdenvSet.checkAvailable "qemu-user" meta (hostTool "qemu-user") // {
+        pname = "qemu-user";
+        inherit meta;
+      };
+
+    # What stdenv's fixup runs (strip, ranlib; patchelf --shrink-rpath); on the
+    # other systems they stand for those systems' own strip, unbuildable here.
+    binutils = hostTool "binutils" // { pname = "binutils"; meta.platforms = lib.platforms.linux; };
+    patchelf = hostTool "patchelf" // { pname = "patchelf"; meta.platforms = lib.platforms.linux; };
 
     # --- Go -------------------------------------------------------------
+    # NOT nixpkgs' Go: nixpkgs builds Go from source with patches (tzdata,
+    # iana-etc and mailcap store paths, GO_LDSO, softfloat GO386). cgoflake's
+    # generated code never uses pkgs.go*: it pins the official release. Here
+    # `go` is that official release, unpacked like nixpkgs' binary.nix, with
+    # the attributes buildGoModule reads from it.
     go_1_25 =
-      let
-        t = hostTool "go_1_25";
-        goPlatform = self.stdenv.targetPlatform.go;
-      in t // {
+      let goPlatform = self.stdenv.targetPlatform.go; in
+      self.stdenv.mkDerivation {
         pname = "go";
+        version = "1.25.14";
+        src = self.fetchurl {
+          url = "https://go.dev/dl/go1.25.14.linux-amd64.tar.gz";
+          hash = "sha256-ohrlYzomm81+kM92fkgiVjN5XpnYMXQsvzOXBk/udxI=";
+        };
+        dontConfigure = true;
+        dontBuild = true;
+        dontFixup = true;
+        installPhase = ''
+          mkdir -p $out/share/go $out/bin
+          cp -R . $out/share/go
+          ln -s $out/share/go/bin/go $out/share/go/bin/gofmt $out/bin/
+        '';
         GOOS = goPlatform.GOOS;
         GOARCH = goPlatform.GOARCH;
         CGO_ENABLED = 1;
         meta = {
           mainProgram = "go";
-          platforms = lib.platforms.darwin ++ lib.platforms.linux;
+          platforms = [ "x86_64-linux" ];
         };
       };
     go = self.go_1_25;
@@ -97,23 +123,27 @@ let
     buildGo125Module = self.buildGoModule.override { go = self.go_1_25; };
 
     # --- SQLite -----------------------------------------------------------
-    # `sqlite.src` is an autoconf-shaped tarball of the amalgamation that is
-    # actually served; `sqlite.version` is its real version. The library
-    # itself is not built by the fixture (no C compiler in this stdenv).
+    # As in nixpkgs 25.11, `sqlite.src` is fetchurl of the autoconf
+    # amalgamation (here served locally, see fetchurl.nix); `sqlite.version`
+    # is the version actually served. The library itself is not built by the
+    # fixture (no C compiler in this stdenv).
     sqlite =
-      let src = hostTool "sqlite-src"; in
+      let tool = hostTool "sqlite-src"; in
       (unavailable "sqlite-library-not-built-by-test-fixture") // {
         pname = "sqlite";
-        inherit (src) version;
-        inherit src;
+        inherit (tool) version;
+        src = self.fetchurl {
+          url = "https://sqlite.org/2025/sqlite-autoconf-3500400.tar.gz";
+          hash = "sha256-o9tYehuS7l3awvZrPttBsm+chnJ1eC1Gw6CIl31qWxg=";
+        };
         meta = { platforms = lib.platforms.all; };
       };
 
     # --- fetchers -------------------------------------------------------
     fetchurl = import ./build-support/fetchurl.nix {
-      inherit lib system;
+      inherit lib system hostTool;
       inherit (self) busybox;
-      hostTool = hostTool;
+      hostTools = if hostTools == null then { } else hostTools;
     };
     fetchzip = args: throw "test fixture cannot fetch ${args.url or (b.toJSON (args.urls or "?"))} (fetchzip is not available offline)";
     # Evaluates like nixpkgs' (a fixed-output derivation named "source"

@@ -1,8 +1,10 @@
 # TEST FIXTURE: stdenv / stdenvNoCC with nixpkgs' mkDerivation contract,
 # built on a static busybox (POSIX sh + coreutils-like applets) instead of
 # bash + GNU coreutils. There is no C compiler in this stdenv: cgoflake
-# brings its own (zig cc) and sets CC itself.
-{ lib, system, busybox }:
+# brings its own (zig cc) and sets CC itself. `stdenv` has what nixpkgs'
+# fixup uses from the C toolchain (GNU strip/ranlib, patchelf); stdenvNoCC
+# has none, as in nixpkgs.
+{ lib, system, busybox, binutils, patchelf, config ? { } }:
 let
   b = builtins;
 
@@ -26,15 +28,47 @@ let
 
   hostPlatform = platform system;
 
+  # pkgs/stdenv/generic/check-meta.nix: a package whose meta.platforms does
+  # not list the host (or whose meta.badPlatforms does) refuses to evaluate
+  # once its drvPath or outPath is needed (a dependency, "${pkg}"); name,
+  # meta and passthru stay readable. config.allowUnsupportedSystem (or
+  # NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM=1 with --impure) lets it through.
+  availableOn = platform: meta:
+    let
+      matches = p: if b.isString p then p == platform.system
+        else throw "test fixture: meta.platforms patterns are not supported (use system strings)";
+    in (!(meta ? platforms) || b.any matches meta.platforms)
+      && !(b.any matches (meta.badPlatforms or [ ]));
+  allowUnsupportedSystem = config.allowUnsupportedSystem or false
+    || b.getEnv "NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM" == "1";
+  pretty = v: if b.isList v then "[ ${lib.concatMapStringsSep " " (x: "\"${toString x}\"") v} ]" else "[ ]";
+  checkAvailable = name: meta: drv:
+    let
+      pos = b.unsafeGetAttrPos "platforms" meta;
+      where = if pos == null then "<unknown location>" else "${pos.file}:${toString pos.line}";
+      ok = availableOn hostPlatform meta || allowUnsupportedSystem || throw ''
+        Refusing to evaluate package '${name}' in ${where} because it is not available on the requested hostPlatform:
+          hostPlatform.system = "${hostPlatform.system}"
+          package.meta.platforms = ${pretty (meta.platforms or [ ])}
+          package.meta.badPlatforms = ${pretty (meta.badPlatforms or [ ])}
+        a) To temporarily allow packages that are unsupported for this system, you can use an environment variable
+           for a single invocation of the nix tools.
+
+             $ export NIXPKGS_ALLOW_UNSUPPORTED_SYSTEM=1
+      '';
+      guard = o: o // { drvPath = assert ok; o.drvPath; outPath = assert ok; o.outPath; };
+    in
+    guard drv // lib.genAttrs (drv.outputs or [ "out" ]) (o: guard drv.${o});
+
   # Attributes nixpkgs' mkDerivation consumes itself and never hands to
   # builtins.derivation.
   nonDrvAttrs = [ "passthru" "meta" "env" "pos" "finalPackage" "__structuredAttrs" "overrideAttrs" ];
 
-  # Values that builtins.derivation can turn into environment variables.
+  # make-derivation.nix: `env` holds only derivations, strings, booleans and
+  # integers (a list, a path or null is an error there).
   checkEnvValue = n: v:
-    if b.isString v || b.isBool v || b.isInt v || b.isPath v || lib.isDerivation v
-      || (b.isAttrs v && v ? outPath) || v == null then v
-    else throw "mkDerivation: env.${n} must be a string, boolean, integer or derivation, got a ${b.typeOf v}";
+    if b.isString v || b.isBool v || b.isInt v || lib.isDerivation v then v
+    else throw "The `env` attribute set can only contain derivation, string, boolean or integer attributes. The `${n}` attribute is of type ${b.typeOf v}.";
 
   # The directory holding `setup` ($stdenv/setup, as in nixpkgs), with the
   # busybox store path substituted; built by busybox alone.
@@ -64,7 +98,10 @@ let
             if attrs ? pname && attrs ? version then "${attrs.pname}-${attrs.version}"
             else throw "mkDerivation: set `name` or `pname` and `version`");
 
-          env = attrs.env or { };
+          env = let e = attrs.env or { }; in
+            assert lib.assertMsg (b.isAttrs e && !lib.isDerivation e)
+              "`env` must be an attribute set of environment variables. Set `env.env` or pick a more specific name.";
+            e;
           overlapping = b.filter (n: attrs ? ${n}) (b.attrNames env);
 
           _ = (attrs.__structuredAttrs or false)
@@ -76,14 +113,16 @@ let
             builder = attrs.realBuilder or "${busybox}/bin/sh";
             args = attrs.args or [ "-e" setupScript ];
             stdenv = stdenvDir;
+            # The fixup tools `stdenv` brings (strip, ranlib, patchelf).
+            _fixtureStdenvTools = stdenv.fixupTools;
             # nixpkgs' mkDerivation passes this too: null attributes are dropped.
             __ignoreNulls = true;
           };
 
           drv = assert lib.assertMsg (overlapping == [ ])
-            "mkDerivation: the `env` attribute set cannot contain any attributes passed to derivation. Overlapping: ${lib.concatStringsSep ", " overlapping}";
+            "The `env` attribute set cannot contain any attributes passed to derivation. The following attributes are overlapping: ${lib.concatStringsSep ", " overlapping}";
             assert !_;
-            b.derivation drvAttrs;
+            checkAvailable name (attrs.meta or { }) (b.derivation drvAttrs);
 
           outputs = drvAttrs.outputs or [ "out" ];
 
@@ -97,7 +136,7 @@ let
         in result;
     in build rattrs;
 
-  mkStdenv = { hasCC }: let
+  mkStdenv = { hasCC, fixupTools }: let
     self = {
       name = "stdenv-fixture";
       inherit system hostPlatform;
@@ -108,7 +147,7 @@ let
       is64bit = true;
       shell = "${busybox}/bin/sh";
       cc = null;
-      inherit hasCC;
+      inherit hasCC fixupTools;
       mkDerivation = mkDerivationFrom self;
       # "${stdenv}" is a directory holding `setup`, like nixpkgs' stdenv.
       outPath = stdenvDir;
@@ -117,7 +156,7 @@ let
   in self;
 in
 {
-  stdenv = mkStdenv { hasCC = false; };
-  stdenvNoCC = mkStdenv { hasCC = false; };
-  inherit platform hostPlatform;
+  stdenv = mkStdenv { hasCC = false; fixupTools = [ binutils patchelf ]; };
+  stdenvNoCC = mkStdenv { hasCC = false; fixupTools = [ ]; };
+  inherit platform hostPlatform checkAvailable;
 }

@@ -1,0 +1,359 @@
+//! The offline nixpkgs fixture (tests/fixture-nixpkgs) stands in for nixpkgs
+//! in every build test, so it must be at least as strict as nixpkgs wherever
+//! generated code depends on it: a lenient fixture turns real failures into
+//! green tests. Each test here is one row of the fidelity table in
+//! tests/fixture-nixpkgs/README.md and shows the fixture refusing, or
+//! rewriting, what nixpkgs refuses or rewrites.
+//!
+//! They need Nix and the prepared fixture: `#[ignore]`d by default,
+//! scripts/test runs them.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+/// A flake in a temporary directory whose `nixpkgs` is the fixture;
+/// `outputs` is a Nix expression with `nixpkgs`, `pkgs` (x86_64-linux) and
+/// `lib` in scope.
+struct Probe {
+    _tmp: tempfile::TempDir,
+    dir: Utf8PathBuf,
+}
+
+impl Probe {
+    fn new(outputs: &str) -> Probe {
+        let fixture = common::fixture();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = Utf8Path::from_path(tmp.path()).unwrap().to_owned();
+        std::fs::write(
+            dir.join("flake.nix"),
+            format!(
+                "{{\n  inputs.nixpkgs.url = \"path:{fixture}\";\n  outputs = {{ self, nixpkgs }}:\n    let pkgs = nixpkgs.legacyPackages.x86_64-linux; lib = nixpkgs.lib; in\n    {outputs};\n}}\n"
+            ),
+        )
+        .unwrap();
+        Probe { _tmp: tmp, dir }
+    }
+
+    /// A file beside flake.nix (referred to as `./name`).
+    fn file(&self, name: &str, content: &[u8]) -> &Probe {
+        let path = self.dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        self
+    }
+
+    fn nix(&self, args: &[&str]) -> Output {
+        Command::new("nix")
+            .args(args)
+            .args(["--option", "sandbox", "true"])
+            .output()
+            .expect("nix runs")
+    }
+
+    fn installable(&self, attr: &str) -> String {
+        format!("path:{}#{attr}", self.dir)
+    }
+
+    fn eval(&self, attr: &str) -> Output {
+        self.nix(&["eval", "--raw", &self.installable(attr)])
+    }
+
+    fn build(&self, attr: &str) -> Output {
+        self.nix(&[
+            "build",
+            "--no-link",
+            "--json",
+            "-L",
+            &self.installable(attr),
+        ])
+    }
+
+    /// Build `attr`, which must succeed; its output path.
+    fn built(&self, attr: &str) -> Utf8PathBuf {
+        let out = self.build(attr);
+        assert!(out.status.success(), "{attr}: {}", stderr(&out));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        Utf8PathBuf::from(json[0]["outputs"]["out"].as_str().unwrap())
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `out` failed, and its error output says `needle`.
+#[track_caller]
+fn assert_fails_with(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert!(
+        !out.status.success(),
+        "expected a failure saying {needle:?}"
+    );
+    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+}
+
+/// A small ELF program compiled by the host's C compiler with `flags`.
+fn host_elf(flags: &[&str]) -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("p.c");
+    std::fs::write(&src, "int main(void) { return 0; }\n").unwrap();
+    let bin = tmp.path().join("p");
+    let status = Command::new("cc")
+        .args(flags)
+        .arg(&src)
+        .arg("-o")
+        .arg(&bin)
+        .status()
+        .expect("the host's cc runs");
+    assert!(status.success(), "cc {flags:?}");
+    std::fs::read(bin).unwrap()
+}
+
+fn section_names(elf: &[u8]) -> Vec<String> {
+    let elf = goblin::elf::Elf::parse(elf).unwrap();
+    elf.section_headers
+        .iter()
+        .filter_map(|s| elf.shdr_strtab.get_at(s.sh_name).map(str::to_owned))
+        .collect()
+}
+
+/// A derivation installing `./payload` as `$out/bin/<name>` with `attrs`.
+fn installs(name: &str, stdenv: &str, attrs: &str) -> String {
+    format!(
+        "pkgs.{stdenv}.mkDerivation {{ name = \"{name}\"; dontUnpack = true; {attrs}
+           installPhase = ''mkdir -p $out/bin; cp ${{./payload}} $out/bin/{name}; chmod 755 $out/bin/{name}; runHook postInstall''; }}"
+    )
+}
+
+// ---- check-meta.nix ------------------------------------------------------
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn a_linux_only_package_in_a_darwin_dev_shell_does_not_evaluate() {
+    let p = Probe::new(
+        "{ darwin = (nixpkgs.legacyPackages.aarch64-darwin.mkShell { packages = [ nixpkgs.legacyPackages.aarch64-darwin.qemu-user ]; }).drvPath;
+           linux = (pkgs.mkShell { packages = [ pkgs.qemu-user ]; }).drvPath;
+           name = nixpkgs.legacyPackages.aarch64-darwin.qemu-user.pname; }",
+    );
+    assert_fails_with(
+        &p.eval("darwin"),
+        "Refusing to evaluate package 'qemu-user'",
+    );
+    assert_fails_with(
+        &p.eval("darwin"),
+        "hostPlatform.system = \"aarch64-darwin\"",
+    );
+    // Only the store path is guarded: on Linux it evaluates, and the name
+    // stays readable everywhere (as in nixpkgs).
+    assert!(
+        p.eval("linux").status.success(),
+        "{}",
+        stderr(&p.eval("linux"))
+    );
+    assert!(p.eval("name").status.success());
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn meta_platforms_of_any_derivation_are_enforced() {
+    let p = Probe::new(
+        "{ bad = (pkgs.stdenv.mkDerivation { name = \"x\"; dontUnpack = true; meta.platforms = [ \"aarch64-darwin\" ]; }).drvPath;
+           bad2 = (pkgs.stdenv.mkDerivation { name = \"y\"; dontUnpack = true; meta.badPlatforms = [ \"x86_64-linux\" ]; }).outPath;
+           good = (pkgs.stdenv.mkDerivation { name = \"z\"; dontUnpack = true; meta.platforms = [ \"x86_64-linux\" ]; }).drvPath; }",
+    );
+    assert_fails_with(&p.eval("bad"), "Refusing to evaluate package 'x'");
+    assert_fails_with(
+        &p.eval("bad2"),
+        "package.meta.badPlatforms = [ \"x86_64-linux\" ]",
+    );
+    assert!(p.eval("good").status.success());
+}
+
+// ---- make-derivation.nix -------------------------------------------------
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn env_is_checked_like_nixpkgs() {
+    let p = Probe::new(
+        "{ overlap = (pkgs.stdenv.mkDerivation { name = \"x\"; CGO_ENABLED = \"1\"; env.CGO_ENABLED = \"0\"; }).drvPath;
+           list = (pkgs.stdenv.mkDerivation { name = \"x\"; env.GOFLAGS = [ \"-v\" ]; }).drvPath;
+           path = (pkgs.stdenv.mkDerivation { name = \"x\"; env.P = ./flake.nix; }).drvPath; }",
+    );
+    assert_fails_with(
+        &p.eval("overlap"),
+        "cannot contain any attributes passed to derivation",
+    );
+    assert_fails_with(&p.eval("list"), "The `GOFLAGS` attribute is of type list");
+    assert_fails_with(&p.eval("path"), "The `P` attribute is of type path");
+}
+
+// ---- stdenv fixup: strip.sh, patchelf, patch-shebangs.sh, audit-tmpdir.sh,
+// ---- no-broken-symlinks.sh ------------------------------------------------
+
+#[test]
+#[ignore = "needs Nix, the offline fixture and the host's cc; scripts/test runs it"]
+fn stdenv_strips_debug_info_unless_told_not_to() {
+    let payload = host_elf(&["-g", "-static"]);
+    assert!(section_names(&payload).iter().any(|s| s == ".debug_info"));
+    let p = Probe::new(&format!(
+        "{{ stripped = {}; kept = {}; nocc = {}; }}",
+        installs("stripped", "stdenv", ""),
+        installs("kept", "stdenv", "dontStrip = true;"),
+        installs("nocc", "stdenvNoCC", ""),
+    ));
+    p.file("payload", &payload);
+    let sections = |attr: &str| {
+        let out = p.built(attr);
+        section_names(&std::fs::read(out.join("bin").join(attr)).unwrap())
+    };
+    assert!(
+        !sections("stripped").iter().any(|s| s.starts_with(".debug")),
+        "stdenv's fixup left debug sections"
+    );
+    assert!(sections("kept").iter().any(|s| s == ".debug_info"));
+    // stdenvNoCC has no strip, in nixpkgs as here.
+    assert!(sections("nocc").iter().any(|s| s == ".debug_info"));
+}
+
+#[test]
+#[ignore = "needs Nix, the offline fixture, the host's cc and patchelf; scripts/test runs it"]
+fn stdenv_shrinks_rpaths_unless_told_not_to() {
+    let payload = host_elf(&["-Wl,-rpath,/nonexistent/lib", "-Wl,--disable-new-dtags"]);
+    let rpath = |bytes: &[u8]| goblin::elf::Elf::parse(bytes).unwrap().rpaths.join(":");
+    assert_eq!(rpath(&payload), "/nonexistent/lib");
+    let p = Probe::new(&format!(
+        "{{ shrunk = {}; kept = {}; }}",
+        installs("shrunk", "stdenv", ""),
+        installs("kept", "stdenv", "dontPatchELF = true; dontStrip = true;"),
+    ));
+    p.file("payload", &payload);
+    let read = |attr: &str| std::fs::read(p.built(attr).join("bin").join(attr)).unwrap();
+    assert_eq!(rpath(&read("shrunk")), "");
+    assert_eq!(rpath(&read("kept")), "/nonexistent/lib");
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn fixup_patches_shebangs_and_refuses_what_nixpkgs_refuses() {
+    let p = Probe::new(&format!(
+        "{{ patched = {}; envflag = {}; dangling = {}; tmpdir = {}; }}",
+        installs("patched", "stdenv", ""),
+        installs("envflag", "stdenv", "postInstall = ''printf '#!/usr/bin/env -S sh\\n' > $out/bin/ok; printf '#!/usr/bin/env -i sh\\n' > $out/bin/bad; chmod +x $out/bin/ok $out/bin/bad'';"),
+        installs("dangling", "stdenv", "postInstall = ''ln -s /nonexistent $out/bin/link'';"),
+        installs("tmpdir", "stdenv", "postInstall = ''printf '#!/bin/sh\\nexec %s/x\\n' \"$TMPDIR\" > $out/bin/wrapper; chmod +x $out/bin/wrapper'';"),
+    ));
+    p.file("payload", b"#!/bin/sh\necho hi\n");
+    let out = p.built("patched");
+    let script = std::fs::read_to_string(out.join("bin/patched")).unwrap();
+    let first = script.lines().next().unwrap();
+    assert!(
+        first.starts_with("#!/nix/store/") && first.ends_with("/bin/sh"),
+        "shebang not patched: {first}"
+    );
+    assert_fails_with(&p.build("envflag"), "unsupported interpreter directive");
+    assert_fails_with(&p.build("dangling"), "points to a missing target");
+    assert_fails_with(
+        &p.build("tmpdir"),
+        "contains a forbidden reference to /build/",
+    );
+}
+
+// ---- pkgs/build-support/go/module.nix ------------------------------------
+
+const MAIN_GO: &[u8] = b"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hi\") }\n";
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn build_go_module_asserts_like_nixpkgs() {
+    let p = Probe::new(
+        "{ missing = (pkgs.buildGoModule { pname = \"x\"; version = \"1\"; src = ./src; }).drvPath;
+           renamed = (pkgs.buildGoModule { pname = \"x\"; version = \"1\"; src = ./src; vendorSha256 = lib.fakeHash; }).drvPath;
+           topLevelCgo = (pkgs.buildGoModule { pname = \"x\"; version = \"1\"; src = ./src; vendorHash = null; CGO_ENABLED = \"1\"; }).drvPath; }",
+    );
+    p.file("src/go.mod", b"module example.com/x\n\ngo 1.25\n")
+        .file("src/main.go", MAIN_GO);
+    assert_fails_with(&p.eval("missing"), "buildGoModule: vendorHash is missing");
+    assert_fails_with(
+        &p.eval("renamed"),
+        "buildGoModule: Expect vendorHash instead of vendorSha256",
+    );
+    // nixos-25.11's release notes: a top-level CGO_ENABLED is now an error
+    // (buildGoModule puts it in env).
+    assert_fails_with(
+        &p.eval("topLevelCgo"),
+        "cannot contain any attributes passed to derivation",
+    );
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; builds Go in the sandbox; scripts/test runs it"]
+fn build_go_module_takes_goos_from_go_and_keeps_the_toolchain_local() {
+    let p = Probe::new(
+        "{ env = pkgs.buildGoModule { pname = \"x\"; version = \"1\"; src = ./src; vendorHash = null; env.GOOS = \"windows\"; };
+           newer = pkgs.buildGoModule { pname = \"y\"; version = \"1\"; src = ./newer; vendorHash = null; };
+           empty = pkgs.buildGoModule { pname = \"z\"; version = \"1\"; src = ./src; vendorHash = \"sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"; }; }",
+    );
+    p.file("src/go.mod", b"module example.com/x\n\ngo 1.25\n")
+        .file("src/main.go", MAIN_GO)
+        .file("newer/go.mod", b"module example.com/y\n\ngo 1.99\n")
+        .file("newer/main.go", MAIN_GO);
+    // The caller's env.GOOS loses to the go package's: a Linux ELF comes out.
+    let out = p.built("env");
+    let bin = std::fs::read(out.join("bin/x")).unwrap();
+    assert_eq!(&bin[..4], b"\x7fELF", "env.GOOS from the caller won");
+    // GOTOOLCHAIN=local: a go.mod asking for a newer Go fails, no download.
+    assert_fails_with(&p.build("newer"), "requires go >= 1.99");
+    // A module without dependencies and a non-null vendorHash.
+    assert_fails_with(
+        &p.build("empty"),
+        "vendor folder is empty, please set 'vendorHash = null;' in your expression",
+    );
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn go_modules_inherit_pre_build_and_env_but_not_post_configure() {
+    let pkg = |extra: &str| {
+        format!("(pkgs.buildGoModule {{ pname = \"x\"; version = \"1\"; src = ./src; vendorHash = lib.fakeHash; {extra} }}).goModules.drvPath")
+    };
+    let p = Probe::new(&format!(
+        "{{ base = {}; postConfigure = {}; preBuild = {}; env = {}; }}",
+        pkg(""),
+        pkg("postConfigure = \"export GOOS=windows\";"),
+        pkg("preBuild = \"export GOOS=windows\";"),
+        pkg("env.GOEXPERIMENT = \"loopvar\";"),
+    ));
+    p.file("src/go.mod", b"module example.com/x\n\ngo 1.25\n")
+        .file("src/main.go", MAIN_GO);
+    let drv = |attr: &str| {
+        let out = p.eval(attr);
+        assert!(out.status.success(), "{attr}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let base = drv("base");
+    assert_eq!(drv("postConfigure"), base);
+    assert_ne!(drv("preBuild"), base);
+    assert_ne!(drv("env"), base);
+}
+
+// ---- fetchurl --------------------------------------------------------------
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn fetchurl_checks_pins_and_refuses_unknown_urls() {
+    let p = Probe::new(
+        "{ wrong = pkgs.fetchurl { url = \"https://go.dev/dl/go1.25.14.linux-amd64.tar.gz\"; hash = lib.fakeHash; };
+           unknown = (pkgs.fetchurl { url = \"https://example.com/x.tar.gz\"; hash = lib.fakeHash; }).drvPath; }",
+    );
+    assert_fails_with(
+        &p.build("wrong"),
+        "hash mismatch in fixed-output derivation",
+    );
+    assert_fails_with(
+        &p.eval("unknown"),
+        "test fixture cannot fetch https://example.com/x.tar.gz",
+    );
+}

@@ -2,21 +2,15 @@
 //! `gen --check`, which compares instead of writing.
 
 use std::collections::BTreeSet;
+use std::process::ExitCode;
 
 use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::hash::vendor as vendor_hash;
-use crate::plan::{Plan, VendorHashPlan};
-use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER};
+use crate::plan::{GoToolchain, Plan, VendorHashPlan};
+use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER, OPTIONAL_OUTPUTS};
 use crate::{fsutil, matrix, plan};
-
-/// Files `gen` may have written before and removes when no longer needed.
-const OPTIONAL_OUTPUTS: &[&str] = &[
-    "nix/darwin-stubs.nix",
-    "nix/darwin-stubs.sh",
-    "nix/osxcross.nix",
-];
 
 /// The nixpkgs revision written into a new flake.lock (nixos-25.11).
 const NIXPKGS_LOCK: &str = r#"{
@@ -65,6 +59,38 @@ pub struct Generated {
     pub plan: Plan,
     /// Relative path → content.
     pub files: Rendered,
+}
+
+/// `cgoflake gen`: write the files (and flake.lock when missing) and say
+/// which changed; with `check`, write nothing and exit 1 with a summary of
+/// what differs.
+pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
+    let out = &opts.out;
+    let generated = generate_with_ci(opts, ci)?;
+    let count = generated.files.len();
+    if check {
+        let drift = self::check(out, &generated.files)?;
+        if drift.is_clean() {
+            println!("up to date: {count} files");
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprint!(
+            "generated files are out of date; run `cgoflake gen`:\n{}",
+            drift.summary()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = write(out, &generated.files, opts.force)?;
+    if write_lock_if_missing(out)? {
+        println!("wrote {out}/flake.lock (nixpkgs nixos-25.11)");
+    }
+    if written.is_empty() {
+        println!("up to date: {count} files");
+    }
+    for rel in written {
+        println!("wrote {}", out.join(rel));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Load, resolve and render; touches nothing on disk except caches.
@@ -131,15 +157,15 @@ fn resolve_vendor_hash(plan: &Plan) -> Result<Option<String>> {
 }
 
 /// `go mod vendor`'s output can differ between Go minor versions.
-fn warn_on_go_mismatch(go: &Utf8Path, attr: &str) {
-    let pinned = attr.strip_prefix("go_").map(|v| v.replace('_', "."));
+fn warn_on_go_mismatch(go: &Utf8Path, toolchain: &GoToolchain) {
+    let pinned = toolchain.release();
     let local = vendor_hash::local_go_version(go).ok();
     if let (Some(pinned), Some(local)) = (pinned, local) {
         let local_minor = vendor_hash::go_minor_version(&local);
         let pinned_minor = vendor_hash::go_minor_version(&format!("go{pinned}"));
         if local_minor.is_some() && pinned_minor.is_some() && local_minor != pinned_minor {
             eprintln!(
-                "warning: computing vendorHash with local {local}, but the flake builds with nixpkgs' {attr}; \
+                "warning: computing vendorHash with local {local}, but the flake builds with {toolchain}; \
                  if the build reports a vendorHash mismatch, run `cgoflake gen` with Go {pinned}"
             );
         }

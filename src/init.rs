@@ -32,16 +32,13 @@ use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Deserialize;
 
-use crate::matrix::MATRIX_FILE;
+use crate::matrix::{LibcKind, MATRIX_FILE};
+use crate::pins;
+use crate::platform::{glibc, Goarch, Goos};
 
-/// The Go attributes nixpkgs 25.11 (the flake.lock `gen` writes) provides.
-pub const NIXPKGS_GO_ATTRS: &[(u32, u32)] = &[(1, 24), (1, 25)];
-
-/// The Go attribute used when the `go` line names none of [`NIXPKGS_GO_ATTRS`].
-pub const FALLBACK_GO_ATTR: &str = "go_1_25";
-
-/// The glibc floor of the starter linux gnu targets.
-pub const GLIBC_FLOOR: &str = "2.28";
+/// The Go attribute used when the `go` line names none of the Go releases
+/// nixpkgs provides ([`pins::NIXPKGS_GO_RELEASES`]).
+pub const FALLBACK_GO_ATTR: &str = pins::DEFAULT_GO_ATTR;
 
 /// Options of `init`.
 #[derive(Debug, Clone)]
@@ -131,6 +128,21 @@ struct ListedError {
     err: String,
 }
 
+/// `cgoflake init`: write the starter matrix, then say what was found and
+/// what to run next.
+pub fn run(dir: &Utf8Path, force: bool) -> Result<std::process::ExitCode> {
+    let report = init(&InitOptions {
+        dir: dir.to_owned(),
+        force,
+        go: "go".into(),
+    })?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", report.summary(dir));
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// Inspect the module in `opts.dir` and write its starter matrix.
 pub fn init(opts: &InitOptions) -> Result<InitReport> {
     let dir = &opts.dir;
@@ -169,6 +181,36 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
     let (go_attr, go_warning) = go_attr_for(modfile.go.as_deref());
     warnings.extend(go_warning);
 
+    let (main_packages, main_import_paths) = find_mains(opts, &module, &mut warnings)?;
+    let cgo_packages = find_cgo(opts, &main_import_paths, &mut warnings)?;
+    let text = render_matrix(&pname_for(&module), &go_attr, &main_packages);
+    // The matrix must be what cgoflake reads back.
+    crate::matrix::parse(&matrix, &text)
+        .map_err(anyhow::Error::from)
+        .context("internal error: the starter matrix does not parse")?;
+    write_atomically(&matrix, &text, opts.force)?;
+
+    Ok(InitReport {
+        matrix,
+        module,
+        go_line: modfile.go,
+        go_attr,
+        main_packages,
+        cgo_packages,
+        warnings,
+        replaced,
+        text,
+    })
+}
+
+/// The module's main packages (relative, as in `subPackages`, sorted) and
+/// their import path → relative directory.
+fn find_mains(
+    opts: &InitOptions,
+    module: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<String>, BTreeMap<String, String>)> {
+    let dir = &opts.dir;
     let abs_dir = dir
         .canonicalize_utf8()
         .with_context(|| format!("resolving {dir}"))?;
@@ -201,26 +243,7 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
              add a `package main` (e.g. cmd/<name>/main.go) and run `cgoflake init` again"
         );
     }
-
-    let cgo_packages = find_cgo(opts, &main_import_paths, &mut warnings)?;
-    let text = render_matrix(&pname_for(&module), &go_attr, &main_packages);
-    // The matrix must be what cgoflake reads back.
-    crate::matrix::parse(&matrix, &text)
-        .map_err(anyhow::Error::from)
-        .context("internal error: the starter matrix does not parse")?;
-    write_atomically(&matrix, &text, opts.force)?;
-
-    Ok(InitReport {
-        matrix,
-        module,
-        go_line: modfile.go,
-        go_attr,
-        main_packages,
-        cgo_packages,
-        warnings,
-        replaced,
-        text,
-    })
+    Ok((main_packages, main_import_paths))
 }
 
 /// Packages with CGO files among the dependencies of the main packages.
@@ -294,17 +317,21 @@ pub fn go_attr_for(go_line: Option<&str>) -> (String, Option<String>) {
     let major = parts.next().and_then(|s| s.parse::<u32>().ok());
     let minor = parts.next().and_then(|s| s.parse::<u32>().ok());
     match (major, minor) {
-        (Some(ma), Some(mi)) if NIXPKGS_GO_ATTRS.contains(&(ma, mi)) => {
+        (Some(ma), Some(mi)) if pins::NIXPKGS_GO_RELEASES.contains(&(ma, mi)) => {
             (format!("go_{ma}_{mi}"), None)
         }
-        (Some(ma), Some(mi)) if (ma, mi) > *NIXPKGS_GO_ATTRS.last().expect("non-empty") => (
+        (Some(ma), Some(mi))
+            if (ma, mi) > *pins::NIXPKGS_GO_RELEASES.last().expect("non-empty") =>
+        {
+            (
             FALLBACK_GO_ATTR.to_owned(),
             Some(format!(
                 "go.mod says `go {line}`, newer than nixpkgs 25.11's Go releases; using {FALLBACK_GO_ATTR}, \
                  which will refuse to build it (GOTOOLCHAIN=local): update nixpkgs in flake.lock and set \
                  `project.go` (e.g. go_{ma}_{mi})"
             )),
-        ),
+            )
+        }
         (Some(_), Some(_)) => (
             FALLBACK_GO_ATTR.to_owned(),
             Some(format!(
@@ -356,17 +383,26 @@ pub fn pname_for(module: &str) -> String {
 }
 
 /// The starter targets, in the order they are written.
-pub const STARTER_TARGETS: &[(&str, &str, &str, &str)] = &[
-    // name, goos, goarch, libc ("" = none)
-    ("linux-amd64", "linux", "amd64", "gnu"),
-    ("linux-arm64", "linux", "arm64", "gnu"),
-    ("linux-amd64-musl", "linux", "amd64", "musl"),
-    ("linux-arm64-musl", "linux", "arm64", "musl"),
-    ("windows-amd64", "windows", "amd64", ""),
-    ("windows-arm64", "windows", "arm64", ""),
-    ("darwin-amd64", "darwin", "amd64", ""),
-    ("darwin-arm64", "darwin", "arm64", ""),
+pub const STARTER_TARGETS: &[(Goos, Goarch, Option<LibcKind>)] = &[
+    (Goos::Linux, Goarch::Amd64, Some(LibcKind::Gnu)),
+    (Goos::Linux, Goarch::Arm64, Some(LibcKind::Gnu)),
+    (Goos::Linux, Goarch::Amd64, Some(LibcKind::Musl)),
+    (Goos::Linux, Goarch::Arm64, Some(LibcKind::Musl)),
+    (Goos::Windows, Goarch::Amd64, None),
+    (Goos::Windows, Goarch::Arm64, None),
+    (Goos::Darwin, Goarch::Amd64, None),
+    (Goos::Darwin, Goarch::Arm64, None),
 ];
+
+/// A starter target's name: `<goos>-<goarch>`, `-musl` for musl.
+fn starter_name(goos: Goos, goarch: Goarch, libc: Option<LibcKind>) -> String {
+    let musl = if libc == Some(LibcKind::Musl) {
+        "-musl"
+    } else {
+        ""
+    };
+    format!("{goos}-{goarch}{musl}")
+}
 
 /// The matrix text: deterministic, one target per line.
 pub fn render_matrix(pname: &str, go_attr: &str, sub_packages: &[String]) -> String {
@@ -382,23 +418,24 @@ pub fn render_matrix(pname: &str, go_attr: &str, sub_packages: &[String]) -> Str
     let _ = writeln!(out, "    \"go\": {},", q(go_attr));
     out.push_str("    \"stamp\": {}\n  },\n");
     out.push_str("  \"targets\": {\n");
-    for (i, (name, goos, goarch, libc)) in STARTER_TARGETS.iter().enumerate() {
+    for (i, &(goos, goarch, libc)) in STARTER_TARGETS.iter().enumerate() {
+        let name = starter_name(goos, goarch, libc);
         let mut fields = vec![
-            format!("\"goos\": {}", q(goos)),
-            format!("\"goarch\": {}", q(goarch)),
+            format!("\"goos\": {}", q(goos.as_str())),
+            format!("\"goarch\": {}", q(goarch.as_str())),
         ];
-        if !libc.is_empty() {
-            fields.push(format!("\"libc\": {}", q(libc)));
+        if let Some(libc) = libc {
+            fields.push(format!("\"libc\": {}", q(libc.as_str())));
         }
-        if *libc == "gnu" {
-            fields.push(format!("\"glibc\": {}", q(GLIBC_FLOOR)));
+        if libc == Some(LibcKind::Gnu) {
+            fields.push(format!("\"glibc\": {}", q(glibc::DEFAULT)));
         }
         let comma = if i + 1 < STARTER_TARGETS.len() {
             ","
         } else {
             ""
         };
-        let _ = writeln!(out, "    {}: {{ {} }}{comma}", q(name), fields.join(", "));
+        let _ = writeln!(out, "    {}: {{ {} }}{comma}", q(&name), fields.join(", "));
     }
     out.push_str("  }\n}\n");
     out
@@ -586,7 +623,10 @@ mod tests {
         let text = render_matrix("app", "go_1_25", &[".".to_owned(), "cmd/x".to_owned()]);
         let m = crate::matrix::parse(Utf8Path::new("cgoflake.json"), &text).unwrap();
         let names: Vec<&str> = m.targets.0.keys().map(String::as_str).collect();
-        let mut want: Vec<&str> = STARTER_TARGETS.iter().map(|t| t.0).collect();
+        let mut want: Vec<String> = STARTER_TARGETS
+            .iter()
+            .map(|&(goos, goarch, libc)| starter_name(goos, goarch, libc))
+            .collect();
         want.sort();
         assert_eq!(names, want);
         assert_eq!(m.project.vendor_hash.as_deref(), Some("auto"));

@@ -1,13 +1,18 @@
 //! cgoflake: generate hermetic Nix flakes that cross-compile CGO Go programs.
 //!
-//! The pipeline reads as the module list: [`matrix`] (parse `cgoflake.json`)
-//! → [`plan`] (every target resolved with [`target`] knowledge into its
-//! concrete recipe: the single source of truth) → [`render`] (plan → Nix
-//! through handlebars) and [`gen`] (write or check the files).
+//! The pipeline, in the order the modules run:
+//! 1. [`matrix`] reads `cgoflake.json` strictly (types, schema, precise errors);
+//! 2. [`plan`] resolves it with what [`platform`] and [`pins`] know into one typed plan per target;
+//! 3. [`render`] turns the plan into Nix (and CI) files through typed template views;
+//! 4. [`gen`] writes or checks them ([`hash`] computes `vendorHash`), atomically ([`fsutil`]);
+//! 5. [`build`] drives `nix build`, collects and archives; [`binary`] checks what was built.
+//!
+//! Beside it: [`init`] writes a starter matrix; [`darwin`] holds the stub
+//! generator that lets Zig link macOS binaries without an SDK.
 
 pub mod binary;
 pub mod build;
-pub mod darwin_stubs;
+pub mod darwin;
 pub mod fsutil;
 pub mod gen;
 pub mod hash;
@@ -17,3 +22,6 @@ pub mod pins;
 pub mod plan;
 pub mod platform;
 pub mod render;
+
+/// What made a plan, a manifest or a generated file.
+pub const GENERATOR: &str = concat!("cgoflake ", env!("CARGO_PKG_VERSION"));

@@ -1,16 +1,16 @@
-//! The `cgoflake` command line.
+//! The `cgoflake` command line: the arguments, and one library call per
+//! command (the pipeline itself is the library's, see `lib.rs`).
 
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8PathBuf;
 use clap::{Parser, Subcommand};
 
-use cgoflake::binary as inspect;
-use cgoflake::build::{archive, collect, drive};
+use cgoflake::build::BuildCommand;
 use cgoflake::gen::{self, GenOptions};
 use cgoflake::matrix::error::MatrixError;
-use cgoflake::{init, matrix, plan};
+use cgoflake::{binary, build, init, matrix, plan};
 
 /// Cross-compile CGO Go programs hermetically: a target matrix in, a Nix flake out.
 #[derive(Parser)]
@@ -62,29 +62,7 @@ enum Command {
         json: bool,
     },
     /// Build targets with `nix build` and collect them into build/<goos>/<goarch>/.
-    Build {
-        /// Targets to build (default: every target of the matrix).
-        targets: Vec<String>,
-        /// The matrix file.
-        #[arg(long, default_value = matrix::MATRIX_FILE)]
-        matrix: Utf8PathBuf,
-        /// The flake to build (default: `path:<matrix directory>`).
-        #[arg(long)]
-        flake: Option<String>,
-        /// How many `nix build` to run at once.
-        #[arg(long, short = 'j', default_value_t = 2)]
-        jobs: usize,
-        /// Where binaries, SHA256SUMS and manifest.json go.
-        #[arg(long, default_value = "build")]
-        out: Utf8PathBuf,
-        /// Also pack release archives into <out>/dist/ (tar.gz, zip for
-        /// windows; reproducible, mtime from SOURCE_DATE_EPOCH) with SHA256SUMS.
-        #[arg(long)]
-        archive: bool,
-        /// Arguments passed to every `nix build`, e.g. `-- --override-input nixpkgs path:/x --max-jobs 4`.
-        #[arg(last = true)]
-        nix_args: Vec<String>,
-    },
+    Build(BuildCommand),
     /// Check a built binary's structure against its target (machine, glibc
     /// floor, static-ness, interpreter, Mach-O load commands and signature).
     Inspect {
@@ -123,21 +101,10 @@ fn main() -> ExitCode {
     }
 }
 
+/// One library call per command.
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Init { dir, force } => {
-            let opts = init::InitOptions {
-                dir: dir.clone(),
-                force,
-                go: "go".into(),
-            };
-            let report = init::init(&opts)?;
-            for w in &report.warnings {
-                eprintln!("warning: {w}");
-            }
-            print!("{}", report.summary(&dir));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Init { dir, force } => init::run(&dir, force),
         Command::Gen {
             matrix,
             out,
@@ -145,214 +112,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             ci,
         } => {
-            let out = out.unwrap_or_else(|| parent_dir(&matrix));
-            let opts = GenOptions {
-                matrix,
-                out: out.clone(),
-                force,
-            };
+            let out = out.unwrap_or_else(|| plan::matrix_dir(&matrix));
             let ci: Vec<gen::Ci> = ci
                 .iter()
                 .map(|c| match c {
                     CiKind::Github => gen::Ci::Github,
                 })
                 .collect();
-            let generated = gen::generate_with_ci(&opts, &ci)?;
-            if check {
-                let drift = gen::check(&out, &generated.files)?;
-                if drift.is_clean() {
-                    println!("up to date: {} files", generated.files.len());
-                    return Ok(ExitCode::SUCCESS);
-                }
-                eprint!(
-                    "generated files are out of date; run `cgoflake gen`:\n{}",
-                    drift.summary()
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            let written = gen::write(&out, &generated.files, force)?;
-            if gen::write_lock_if_missing(&out)? {
-                println!("wrote {out}/flake.lock (nixpkgs nixos-25.11)");
-            }
-            if written.is_empty() {
-                println!("up to date: {} files", generated.files.len());
-            }
-            for rel in written {
-                println!("wrote {}", out.join(rel));
-            }
-            Ok(ExitCode::SUCCESS)
+            gen::run(&GenOptions { matrix, out, force }, &ci, check)
         }
         Command::Targets { matrix, json } => {
-            let m = matrix::load(&matrix)?;
-            let plan = plan::resolve(&m, &matrix, &parent_dir(&matrix))?;
+            let plan = plan::load(&matrix)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&plan).context("serialising the plan")?
-                );
+                let text = serde_json::to_string_pretty(&plan).context("serialising the plan")?;
+                println!("{text}");
             } else {
-                for t in &plan.targets {
-                    println!(
-                        "{:<24} {:<28} {}/{} runner={}",
-                        t.name, t.zig_target, t.goos, t.goarch, t.runner
-                    );
-                }
+                print!("{}", plan.summary());
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Build {
-            targets,
-            matrix,
-            flake,
-            jobs,
-            out,
-            archive,
-            nix_args,
-        } => {
-            let m = matrix::load(&matrix)?;
-            let dir = parent_dir(&matrix);
-            let plan = plan::resolve(&m, &matrix, &dir)?;
-            let selected = select_targets(&plan, &targets)?;
-            let flake = match flake {
-                Some(f) => f,
-                None => default_flake_ref(&dir)?,
-            };
-            let opts = drive::DriveOptions {
-                flake,
-                jobs,
-                nix_args,
-                log_dir: out.join("logs"),
-                nix: std::env::var("CGOFLAKE_NIX").unwrap_or_else(|_| "nix".into()),
-            };
-            let jobs: Vec<drive::BuildJob> = selected
-                .iter()
-                .map(|t| drive::BuildJob {
-                    target: t.name.clone(),
-                })
-                .collect();
-            let outcomes = drive::run_all(&jobs, &opts)?;
-            let items: Vec<collect::Collectable> = selected
-                .iter()
-                .zip(&outcomes)
-                .map(|(t, o)| collect::Collectable {
-                    target: t.name.clone(),
-                    goos: t.goos.clone(),
-                    goarch: t.goarch.clone(),
-                    out_dir: t.out_dir.clone(),
-                    result: match (&o.out_path, &o.error) {
-                        (Some(p), None) => Ok(p.clone()),
-                        (_, e) => Err(e.clone().unwrap_or_else(|| "no output".into())),
-                    },
-                })
-                .collect();
-            let manifest = collect::collect(&out, &items)?;
-            let failed: Vec<&collect::TargetEntry> = manifest
-                .targets
-                .iter()
-                .filter(|t| {
-                    t.status == collect::Status::Failed
-                        && selected.iter().any(|s| s.name == t.target)
-                })
-                .collect();
-            for t in &manifest.targets {
-                for f in &t.files {
-                    println!("{}  {}", f.sha256, out.join(&f.path));
-                }
-            }
-            println!("wrote {out}/SHA256SUMS and {out}/manifest.json");
-            if archive {
-                let opts =
-                    archive::ArchiveOptions::from_env(&plan.project.pname, &plan.project.version);
-                for a in archive::archive_all(&out, &manifest, &opts)? {
-                    println!("{}  {}", a.sha256, out.join(&a.path));
-                }
-                println!("wrote {out}/dist/SHA256SUMS");
-            }
-            if failed.is_empty() {
-                return Ok(ExitCode::SUCCESS);
-            }
-            for t in &failed {
-                eprintln!(
-                    "error: {} failed: {}",
-                    t.target,
-                    t.error.as_deref().unwrap_or("")
-                );
-            }
-            eprintln!("{} of {} targets failed", failed.len(), selected.len());
-            Ok(ExitCode::FAILURE)
-        }
+        Command::Build(cmd) => build::run(&cmd),
         Command::Inspect {
             file,
             target,
             matrix,
-        } => {
-            let m = matrix::load(&matrix)?;
-            let plan = plan::resolve(&m, &matrix, &parent_dir(&matrix))?;
-            let t = select_targets(&plan, std::slice::from_ref(&target))?[0];
-            let info = inspect::inspect(&file)?;
-            println!("{}", serde_json::to_string_pretty(&info)?);
-            let problems = inspect::problems(&info, t);
-            if problems.is_empty() {
-                eprintln!("{file}: fits target {target}");
-                return Ok(ExitCode::SUCCESS);
-            }
-            for p in &problems {
-                eprintln!("{file}: {p}");
-            }
-            Ok(ExitCode::FAILURE)
-        }
+        } => binary::inspect_command(&file, &target, &matrix),
         Command::Schema => {
             print!("{}", matrix::json_schema());
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// The flake `cgoflake build` builds by default: the directory itself in a
-/// git checkout (Nix then sees tracked files only, so `build/` is never part
-/// of the source), else `path:<dir>`.
-fn default_flake_ref(dir: &Utf8Path) -> Result<String> {
-    let abs = dir
-        .canonicalize_utf8()
-        .with_context(|| format!("resolving {dir}"))?;
-    let in_git = std::process::Command::new("git")
-        .args(["-C", abs.as_str(), "rev-parse", "--is-inside-work-tree"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    Ok(if in_git {
-        abs.to_string()
-    } else {
-        format!("path:{abs}")
-    })
-}
-
-/// The named targets (with "did you mean"), or all of them.
-fn select_targets<'p>(plan: &'p plan::Plan, names: &[String]) -> Result<Vec<&'p plan::TargetPlan>> {
-    if names.is_empty() {
-        return Ok(plan.targets.iter().collect());
-    }
-    names
-        .iter()
-        .map(|n| {
-            plan.targets.iter().find(|t| &t.name == n).ok_or_else(|| {
-                let all: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
-                let hint = cgoflake::matrix::error::did_you_mean(n, all.iter().copied())
-                    .map(|b| format!(" (did you mean `{b}`?)"))
-                    .unwrap_or_default();
-                anyhow::anyhow!(
-                    "no target `{n}` in the matrix{hint}; targets: {}",
-                    all.join(", ")
-                )
-            })
-        })
-        .collect()
-}
-
-fn parent_dir(file: &Utf8Path) -> Utf8PathBuf {
-    match file.parent() {
-        Some(p) if !p.as_str().is_empty() => p.to_owned(),
-        _ => Utf8PathBuf::from("."),
     }
 }

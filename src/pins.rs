@@ -1,7 +1,19 @@
-//! Pinned facts: the official Zig tarballs cgoflake holds hashes for.
+//! Pinned facts: the official Zig tarballs cgoflake holds hashes for, the Go
+//! toolchains the locked nixpkgs provides, and the osxcross source.
 //!
-//! Only versions listed here are accepted in `pins.zig`, so a generated flake
-//! never fetches an unpinned toolchain.
+//! Only Zig versions listed here are accepted in `pins.zig`, so a generated
+//! flake never fetches an unpinned toolchain.
+
+/// `pins.zig` when the matrix names none.
+pub const DEFAULT_ZIG: &str = "0.15.2";
+
+/// The nixpkgs attribute of the Go toolchain when the matrix names none
+/// (`project.go`), and `init`'s fallback.
+pub const DEFAULT_GO_ATTR: &str = "go_1_25";
+
+/// The Go releases (major, minor) the nixpkgs of `gen`'s flake.lock
+/// (nixos-25.11) provides as `go_<major>_<minor>`.
+pub const NIXPKGS_GO_RELEASES: &[(u32, u32)] = &[(1, 24), (1, 25)];
 
 /// One official Zig tarball for one Nix build system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +37,7 @@ pub struct ZigRelease {
 
 /// Every Zig release cgoflake can pin.
 pub const ZIG_RELEASES: &[ZigRelease] = &[ZigRelease {
-    version: "0.15.2",
+    version: DEFAULT_ZIG,
     tarballs: &[
         ZigTarball {
             system: "aarch64-darwin",

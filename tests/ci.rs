@@ -76,7 +76,7 @@ fn github_workflow_has_one_build_job_per_target() {
     let want: Vec<(&str, &str)> = plan
         .targets
         .iter()
-        .map(|t| (t.name.as_str(), t.goos.as_str()))
+        .map(|t| (t.name.as_str(), t.target.goos().as_str()))
         .collect();
     assert_eq!(got, want);
 

@@ -16,11 +16,15 @@ use std::sync::OnceLock;
 use camino::{Utf8Path, Utf8PathBuf};
 use cgoflake::build::collect::{Manifest, Status};
 use cgoflake::plan::{Plan, TargetPlan};
+use cgoflake::platform::{Goarch, Goos, Libc, Runner};
 
 /// The targets the offline e2e builds: every Linux and Windows target of the
 /// example matrix (darwin has its own test).
 fn e2e_targets(plan: &Plan) -> Vec<&TargetPlan> {
-    plan.targets.iter().filter(|t| t.goos != "darwin").collect()
+    plan.targets
+        .iter()
+        .filter(|t| t.target.goos() != Goos::Darwin)
+        .collect()
 }
 
 /// Shared state: the fixture, a copy of the flake, the plan, the build.
@@ -166,10 +170,7 @@ fn every_target_builds_and_is_collected() {
                 f.path,
                 t.out_dir
             );
-            assert_eq!(
-                cgoflake::build::collect::sha256_file(&path).unwrap(),
-                f.sha256
-            );
+            assert_eq!(cgoflake::hash::sha256_file(&path).unwrap(), f.sha256);
             assert_eq!(std::fs::metadata(&path).unwrap().len(), f.size);
         }
     }
@@ -192,15 +193,15 @@ fn binaries_fit_their_targets() {
     let w = world();
     for t in e2e_targets(&w.plan) {
         let bin = binary(w, t);
-        let info = cgoflake::binary::inspect(&bin).unwrap();
-        let problems = cgoflake::binary::problems(&info, t);
+        let info = cgoflake::binary::read(&bin).unwrap();
+        let problems = cgoflake::binary::problems(&info, &t.target);
         assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
-        if t.goos == "linux" && !t.static_binary {
+        if let Some(Libc::Gnu { glibc }) = &t.target.libc {
             // The floor is explicit and respected, and the interpreter is the distribution's.
             let max = info
                 .max_glibc
                 .expect("glibc binaries have versioned symbols");
-            let floor = cgoflake::platform::parse_version(t.glibc.as_deref().unwrap()).unwrap();
+            let floor = glibc.numbers();
             assert!(
                 max <= floor,
                 "{}: needs GLIBC_{}.{} > floor",
@@ -215,7 +216,7 @@ fn binaries_fit_their_targets() {
                 t.name
             );
         }
-        if t.static_binary {
+        if t.target.static_binary() {
             assert!(info.is_static, "{}: musl binary is not static", t.name);
         }
     }
@@ -233,15 +234,9 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
             .arg(common::root().join("tests/support/run-binary.sh"))
             .args([
                 bin.as_str(),
-                &t.goos,
-                &t.goarch,
-                t.libc.map_or("none", |l| {
-                    if l == cgoflake::matrix::Libc::Musl {
-                        "musl"
-                    } else {
-                        "gnu"
-                    }
-                }),
+                t.target.goos().as_str(),
+                t.target.goarch().as_str(),
+                t.target.libc.as_ref().map_or("none", Libc::name),
             ])
             .arg("selftest")
             .output()
@@ -253,8 +248,8 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
                 String::from_utf8_lossy(&out.stderr).trim()
             );
             assert_eq!(
-                t.runner,
-                cgoflake::platform::Runner::None,
+                t.target.runner(),
+                Runner::None,
                 "{} should be runnable here",
                 t.name
             );
@@ -286,7 +281,9 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
             t.name
         );
         assert!(
-            lines.contains(&format!("goos={} goarch={}", t.goos, t.goarch).as_str()),
+            lines.contains(
+                &format!("goos={} goarch={}", t.target.goos(), t.target.goarch()).as_str()
+            ),
             "{}: {stdout}",
             t.name
         );
@@ -362,7 +359,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
         .plan
         .targets
         .iter()
-        .filter(|t| t.goos == "darwin")
+        .filter(|t| t.target.goos() == Goos::Darwin)
         .collect();
     assert_eq!(
         darwin.len(),
@@ -388,8 +385,8 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
             .find(|e| e.target == t.name)
             .unwrap();
         let bin = out_dir.join(&entry.files[0].path);
-        let info = cgoflake::binary::inspect(&bin).unwrap();
-        let problems = cgoflake::binary::problems(&info, t);
+        let info = cgoflake::binary::read(&bin).unwrap();
+        let problems = cgoflake::binary::problems(&info, &t.target);
         assert!(problems.is_empty(), "{}: {problems:?}\n{info:#?}", t.name);
         let mut libs = info.libraries.clone();
         libs.sort();
@@ -405,7 +402,7 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
             t.name
         );
         assert_eq!(info.data_const_read_only, Some(true), "{}", t.name);
-        if t.goarch == "arm64" {
+        if t.target.goarch() == Goarch::Arm64 {
             assert!(info.code_signature, "arm64 must be signed");
         }
     }
@@ -424,15 +421,10 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
     assert_eq!(arches.len(), 2);
     for arch in arches {
         let slice = &fat[arch.offset as usize..][..arch.size as usize];
-        let info = cgoflake::binary::inspect_bytes(slice).unwrap();
+        let info = cgoflake::binary::read_bytes(slice).unwrap();
         let t = darwin
             .iter()
-            .find(|t| {
-                cgoflake::platform::platform(&t.goos, &t.goarch)
-                    .unwrap()
-                    .zig_arch
-                    == info.arch
-            })
+            .find(|t| t.target.platform.zig_arch == info.arch)
             .unwrap();
         let thin = std::fs::read(
             out_dir.join(

@@ -8,6 +8,7 @@ mod common;
 use std::process::{Command, Output};
 
 use camino::{Utf8Path, Utf8PathBuf};
+use cgoflake::platform::Goos;
 
 fn cgoflake(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cgoflake"))
@@ -131,11 +132,12 @@ fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
         ]
     );
     for t in &plan.targets {
-        if t.goos == "linux" && !t.name.ends_with("-musl") {
-            assert_eq!(t.glibc.as_deref(), Some("2.28"), "{}", t.name);
+        if t.target.goos() == Goos::Linux && !t.name.ends_with("-musl") {
+            let glibc = t.target.libc.as_ref().and_then(|l| l.glibc());
+            assert_eq!(glibc.map(|v| v.as_str()), Some("2.28"), "{}", t.name);
         }
         if t.name.ends_with("-musl") {
-            assert!(t.static_binary, "{}", t.name);
+            assert!(t.target.static_binary(), "{}", t.name);
         }
     }
     // Every target is written in the long form.

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use cgoflake::hash::nar;
+use cgoflake::hash::{nar, sri};
 use sha2::{Digest, Sha256};
 
 mod common;
@@ -121,13 +121,13 @@ fn check_against_nix(path: &Path) {
     assert_eq!(dump_sha256sum(path), hex(&digest), "{}", path.display());
     assert_eq!(
         nix_hash_path(path, false),
-        nar::sri_sha256(&digest),
+        sri::sri_sha256(&digest),
         "{}",
         path.display()
     );
     assert_eq!(
         nix_hash_path(path, true),
-        nar::nix32(&digest),
+        sri::nix32(&digest),
         "{}",
         path.display()
     );
@@ -171,7 +171,7 @@ fn executable_bit_changes_hash() {
     if nix_available() {
         assert_eq!(
             nix_hash_path(f.as_std_path(), false),
-            nar::sri_sha256(&exec)
+            sri::sri_sha256(&exec)
         );
     }
 }

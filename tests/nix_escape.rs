@@ -4,7 +4,7 @@
 mod common;
 use std::process::Command;
 
-use cgoflake::render::{nix_escape, to_nix};
+use cgoflake::render::nix::{escape as nix_escape, to_nix};
 use proptest::prelude::*;
 
 /// Evaluate a list of strings with `nix-instantiate --eval --json`.

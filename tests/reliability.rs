@@ -101,7 +101,7 @@ fn assert_build_dir_consistent(build: &Utf8Path, contents: &BTreeMap<String, Vec
             for t in m.targets.iter().filter(|t| t.status == Status::Ok) {
                 for f in &t.files {
                     assert_eq!(
-                        cgoflake::build::collect::sha256_file(&build.join(&f.path)).unwrap(),
+                        cgoflake::hash::sha256_file(&build.join(&f.path)).unwrap(),
                         f.sha256,
                         "{}",
                         f.path

@@ -135,7 +135,7 @@ fn uuid_module_matches_go_mod_vendor_and_nix() {
     let VendorHash::Sri(sri) = &got else {
         panic!("expected a hash, got {got:?}")
     };
-    cgoflake::hash::nar::parse_sri_sha256(sri).unwrap();
+    cgoflake::hash::sri::parse_sri_sha256(sri).unwrap();
     // The module directory is left alone.
     assert!(!module.join("vendor").exists());
     assert_eq!(fs::read(module.join("go.mod")).unwrap(), gomod_before);

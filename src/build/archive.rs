@@ -12,8 +12,9 @@ use std::io::Write as _;
 use anyhow::{Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::build::collect::{self, Manifest, Status};
-use crate::fsutil;
+use crate::build::collect::{Manifest, Status};
+use crate::platform::{ArchiveFormat, Goos};
+use crate::{fsutil, hash};
 
 /// What goes into the archive names.
 #[derive(Debug, Clone)]
@@ -84,17 +85,17 @@ pub fn archive_all(
             })
             .collect();
         files.sort();
-        let (bytes, ext) = if t.goos == "windows" {
-            (zip_bytes(&folder, &files, opts.mtime)?, "zip")
-        } else {
-            (tar_gz_bytes(&folder, &files, opts.mtime)?, "tar.gz")
+        let format = Goos::parse(&t.goos).map_or(ArchiveFormat::TarGz, |g| g.facts().archive);
+        let bytes = match format {
+            ArchiveFormat::Zip => zip_bytes(&folder, &files, opts.mtime)?,
+            ArchiveFormat::TarGz => tar_gz_bytes(&folder, &files, opts.mtime)?,
         };
-        let name = format!("{folder}.{ext}");
+        let name = format!("{folder}.{}", format.extension());
         fsutil::write(&dist.join(&name), &bytes)?;
         written.push(ArchiveEntry {
             target: t.target.clone(),
             path: format!("dist/{name}"),
-            sha256: sha256_hex(&bytes),
+            sha256: hash::sha256_hex(&bytes),
         });
     }
     write_sums(&dist)?;
@@ -113,14 +114,9 @@ fn write_sums(dist: &Utf8Path) -> Result<()> {
     names.sort();
     let mut sums = String::new();
     for n in names {
-        sums.push_str(&format!("{}  {n}\n", collect::sha256_file(&dist.join(&n))?));
+        sums.push_str(&format!("{}  {n}\n", hash::sha256_file(&dist.join(&n))?));
     }
     fsutil::write(&dist.join("SHA256SUMS"), sums.as_bytes())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    collect::hex(&Sha256::digest(bytes))
 }
 
 /// A deterministic `.tar.gz`: `folder/` then `folder/<name>` for each file.

@@ -15,7 +15,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fsutil;
+use crate::platform::{Goarch, Goos};
+use crate::{fsutil, hash};
 
 /// `build/manifest.json`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +146,7 @@ pub fn collect(build: &Utf8Path, items: &[Collectable]) -> Result<Manifest> {
         manifest.targets.push(entry);
     }
     manifest.targets.sort_by(|a, b| a.target.cmp(&b.target));
-    manifest.generator = format!("cgoflake {}", env!("CARGO_PKG_VERSION"));
+    manifest.generator = crate::GENERATOR.to_owned();
 
     let mut json = serde_json::to_string_pretty(&manifest)?;
     json.push('\n');
@@ -173,7 +174,9 @@ fn universal_darwin(
                     .is_some_and(|f| f.path.starts_with(&format!("{dir}/")))
         })
     };
-    let (Some(amd64), Some(arm64)) = (slice("darwin/amd64"), slice("darwin/arm64")) else {
+    let darwin = |arch: &str| format!("{}/{arch}", Goos::Darwin);
+    let (amd64, arm64) = (Goarch::Amd64.as_str(), Goarch::Arm64.as_str());
+    let (Some(amd64), Some(arm64)) = (slice(&darwin(amd64)), slice(&darwin(arm64))) else {
         return Ok(None);
     };
     let name = |f: &FileEntry| f.path.rsplit('/').next().unwrap_or_default().to_owned();
@@ -193,15 +196,15 @@ fn universal_darwin(
         fs::write(&file, &merged)?;
         fsutil::set_executable(&file)?;
         files.push(FileEntry {
-            path: format!("darwin/universal/{}", name(a)),
-            sha256: hex(&Sha256::digest(&merged)),
+            path: format!("{}/{}", darwin("universal"), name(a)),
+            sha256: hash::sha256_hex(&merged),
             size: merged.len() as u64,
         });
     }
     if files.is_empty() {
         return Ok(None);
     }
-    let dest = build.join("darwin/universal");
+    let dest = build.join(darwin("universal"));
     let old = staging.join(format!("{UNIVERSAL_TARGET}.old"));
     if dest.exists() {
         fs::rename(&dest, &old)?;
@@ -209,7 +212,7 @@ fn universal_darwin(
     fs::rename(&stage, &dest).with_context(|| format!("installing {dest}"))?;
     Ok(Some(TargetEntry {
         target: UNIVERSAL_TARGET.to_owned(),
-        goos: "darwin".to_owned(),
+        goos: Goos::Darwin.to_string(),
         goarch: "universal".to_owned(),
         status: Status::Ok,
         store_path: None,
@@ -308,20 +311,7 @@ fn copy_hashing(src: &Utf8Path, dest: &Utf8Path) -> Result<(String, u64)> {
     }
     output.sync_all()?;
     fsutil::set_executable(dest)?;
-    Ok((hex(&hasher.finalize()), size))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// sha256 of a file, hex.
-pub fn sha256_file(path: &Utf8Path) -> Result<String> {
-    let mut f = File::open(path).with_context(|| format!("opening {path}"))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut f, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
+    Ok((hash::hex(&hasher.finalize()), size))
 }
 
 #[cfg(test)]
@@ -370,7 +360,7 @@ mod tests {
             sums,
             format!(
                 "{}  linux/amd64/app\n",
-                sha256_file(&build.join("linux/amd64/app")).unwrap()
+                hash::sha256_file(&build.join("linux/amd64/app")).unwrap()
             )
         );
         assert!(!build.join(".staging").exists());

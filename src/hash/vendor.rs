@@ -95,7 +95,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::hash::nar;
+use crate::hash::{hex, nar, sri};
 
 /// What to compute a `vendorHash` for.
 #[derive(Debug, Clone, Copy)]
@@ -324,7 +324,7 @@ impl CacheEntry {
         self.key == key
             && match &self.vendor_hash {
                 VendorHash::NoDependencies => true,
-                VendorHash::Sri(s) => nar::parse_sri_sha256(s).is_ok(),
+                VendorHash::Sri(s) => sri::parse_sri_sha256(s).is_ok(),
             }
     }
 }
@@ -340,7 +340,7 @@ fn hash_tree_or_empty(dir: &Utf8Path) -> Result<VendorHash> {
         return Ok(VendorHash::NoDependencies);
     }
     let digest = nar::nar_hash(dir)?;
-    Ok(VendorHash::Sri(nar::sri_sha256(&digest)))
+    Ok(VendorHash::Sri(sri::sri_sha256(&digest)))
 }
 
 /// Remove the Go-related part of the inherited environment and set what
@@ -512,10 +512,6 @@ fn field(h: &mut Sha256, name: &[u8], value: &[u8]) {
     h.update(name);
     h.update((value.len() as u64).to_le_bytes());
     h.update(value);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Module caches are read-only; make a temporary tree removable.

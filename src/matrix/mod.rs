@@ -163,7 +163,7 @@ pub enum SqlitePin {
     /// An explicit source tarball whose top folder holds `sqlite3.c`,
     /// `sqlite3.h` and `sqlite3ext.h` (the `sqlite-autoconf-*` or
     /// `sqlite-amalgamation-*` releases).
-    Url(SqliteSource),
+    Url(SqliteTarball),
 }
 
 #[derive(JsonSchema)]
@@ -177,7 +177,8 @@ enum NixpkgsLiteral {
 /// An explicit SQLite source tarball.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SqliteSource {
+#[schemars(rename = "SqliteSource")]
+pub struct SqliteTarball {
     /// SQLite version, e.g. `3.50.4` (what `sqlite_version()` reports).
     pub version: String,
     /// Download URL of the tarball.
@@ -201,7 +202,7 @@ impl<'de> Deserialize<'de> for SqlitePin {
                 }
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SqlitePin, A::Error> {
-                SqliteSource::deserialize(de::value::MapAccessDeserializer::new(map))
+                SqliteTarball::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(SqlitePin::Url)
             }
         }
@@ -233,7 +234,7 @@ pub struct SdkSource {
 pub struct TargetDefaults {
     /// C library for linux targets.
     #[serde(default)]
-    pub libc: Libc,
+    pub libc: LibcKind,
     /// glibc floor for linux gnu targets (the oldest glibc the binary runs on).
     #[serde(default = "default_glibc")]
     pub glibc: String,
@@ -251,7 +252,7 @@ pub struct TargetDefaults {
 impl Default for TargetDefaults {
     fn default() -> Self {
         TargetDefaults {
-            libc: Libc::default(),
+            libc: LibcKind::default(),
             glibc: default_glibc(),
             macos: default_macos(),
             cflags: Vec::new(),
@@ -276,7 +277,7 @@ pub struct TargetSpec {
     pub goamd64: Option<String>,
     /// C library (linux only): `gnu` (dynamic, with a glibc floor) or `musl` (static).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub libc: Option<Libc>,
+    pub libc: Option<LibcKind>,
     /// glibc floor for this target (linux gnu only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub glibc: Option<String>,
@@ -300,16 +301,29 @@ pub struct TargetSpec {
 }
 
 /// The C library of a linux target.
+// The doc comment above is the schema's description. The plan joins the
+// name with its floor: `crate::platform::Libc`.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum Libc {
+#[schemars(rename = "Libc")]
+pub enum LibcKind {
     /// glibc, dynamically linked, with an explicit version floor.
     #[default]
     Gnu,
     /// musl, fully static.
     Musl,
+}
+
+impl LibcKind {
+    /// `gnu` or `musl`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LibcKind::Gnu => "gnu",
+            LibcKind::Musl => "musl",
+        }
+    }
 }
 
 /// The C toolchain of a target.
@@ -436,17 +450,20 @@ fn default_vendor_hash() -> Option<String> {
     Some("auto".to_owned())
 }
 fn default_go() -> String {
-    "go_1_25".to_owned()
+    crate::pins::DEFAULT_GO_ATTR.to_owned()
 }
 fn default_zig() -> String {
-    "0.15.2".to_owned()
+    crate::pins::DEFAULT_ZIG.to_owned()
 }
 fn default_glibc() -> String {
-    "2.28".to_owned()
+    crate::platform::glibc::DEFAULT.to_owned()
 }
-/// Go 1.25 supports macOS 12 (Monterey) and later.
 fn default_macos() -> String {
-    "12.0".to_owned()
+    let floor = crate::platform::Goos::Darwin.facts().floor;
+    floor
+        .expect("darwin has a minimum macOS")
+        .default
+        .to_owned()
 }
 /// SQLite options: thread-safe (go-sqlite3 uses it from many goroutines),
 /// the usual extensions, and no deprecated APIs.

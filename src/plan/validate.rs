@@ -3,7 +3,7 @@
 
 use camino::{Utf8Component, Utf8Path};
 
-use crate::hash::nar::parse_sri_sha256;
+use crate::hash::sri::parse_sri_sha256;
 use crate::matrix::error::MatrixError;
 
 /// Target names become Nix attribute names (`packages.<system>.<name>`) and
@@ -168,6 +168,109 @@ pub fn nix_attr(file: &Utf8Path, key: &str, name: &str) -> Result<(), MatrixErro
         ));
     }
     Ok(())
+}
+
+/// `project.pname`: a package name Nix and file systems accept.
+pub fn pname(file: &Utf8Path, key: &str, name: &str) -> Result<(), MatrixError> {
+    let ok = !name.is_empty()
+        && name.len() <= 100
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(MatrixError::invalid(file, key, format!("{name:?} is not a valid package name: letters, digits and `-_.+`, starting with a letter or digit")))
+}
+
+/// `project.version`.
+pub fn version(file: &Utf8Path, key: &str, version: &str) -> Result<(), MatrixError> {
+    let ok = !version.is_empty()
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(MatrixError::invalid(
+        file,
+        key,
+        format!("{version:?} is not a valid version: letters, digits and `-_.+`"),
+    ))
+}
+
+/// A Go build tag.
+pub fn go_tag(file: &Utf8Path, key: &str, tag: &str) -> Result<(), MatrixError> {
+    let ok = !tag.is_empty()
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c));
+    if ok {
+        return Ok(());
+    }
+    Err(MatrixError::invalid(
+        file,
+        key,
+        format!("{tag:?} is not a Go build tag (letters, digits, `_`, `.`)"),
+    ))
+}
+
+/// A C define for SQLite, without `-D`: `SQLITE_ENABLE_FTS5`, `SQLITE_MAX_LENGTH=1000000`.
+pub fn c_define(file: &Utf8Path, key: &str, define: &str) -> Result<(), MatrixError> {
+    let ok = !define.is_empty()
+        && define
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_=.-".contains(c))
+        && define.starts_with(|c: char| c.is_ascii_uppercase());
+    if ok {
+        return Ok(());
+    }
+    Err(MatrixError::invalid(
+        file,
+        key,
+        format!(
+            "{define:?} is not a C define like `SQLITE_ENABLE_FTS5` or `SQLITE_MAX_LENGTH=1000000`"
+        ),
+    ))
+}
+
+/// C compiler or linker flags: one flag per item, no whitespace (they are
+/// joined with spaces into CGO_CFLAGS/CGO_LDFLAGS).
+pub fn c_flags(file: &Utf8Path, key: &str, flags: &[String]) -> Result<(), MatrixError> {
+    for (i, f) in flags.iter().enumerate() {
+        if f.is_empty() || f.contains(char::is_whitespace) {
+            return Err(MatrixError::invalid(
+                file,
+                format!("{key}[{i}]"),
+                format!("{f:?}: give one flag per list item, without spaces (e.g. [\"-DA=1\", \"-DB=2\"])"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An http(s) URL that is safe inside a Nix string.
+pub fn url(file: &Utf8Path, key: &str, u: &str) -> Result<(), MatrixError> {
+    let ok = (u.starts_with("https://") || u.starts_with("http://"))
+        && !u.chars().any(|c| c.is_whitespace() || c == '"');
+    if ok {
+        return Ok(());
+    }
+    Err(MatrixError::invalid(
+        file,
+        key,
+        format!("{u:?} is not an http(s) URL"),
+    ))
+}
+
+/// A dotted version of 2 to 4 numbers (`14.5`, `3.50.4`).
+pub fn is_dotted(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    (2..=4).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A Go `-X` target such as `main.version` or `example.com/m/pkg.Var`.

@@ -1,27 +1,238 @@
-//! What cgoflake knows about each GOOS/GOARCH: the valid pairs, the Zig
-//! triple, the glibc floors Zig can target, whether the result is static, and
-//! how an x86_64 Linux host can run it. Nothing else in the crate hard-codes
-//! a triple.
+//! What cgoflake knows about the platforms it builds for, and nothing
+//! else: GOOS/GOARCH as types, and one table ([`table`]) saying for each
+//! supported pair its Zig triple pieces, executable format and machine
+//! number, glibc floor minimum and dynamic linker, and how an x86_64 Linux
+//! host runs it. Adding a platform is a row there (and an enum variant
+//! here); no other module names a GOOS, a triple or a machine number.
+
+mod table;
+mod version;
+
+use std::fmt;
 
 use serde::Serialize;
 
-use crate::matrix::Libc;
+pub use table::{OsFacts, OsFloor, PLATFORMS};
+pub use version::Version;
 
-/// One supported GOOS/GOARCH pair.
+/// GOOS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Goos {
+    /// `linux`
+    Linux,
+    /// `windows`
+    Windows,
+    /// `darwin`
+    Darwin,
+}
+
+/// GOARCH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Goarch {
+    /// `amd64`
+    Amd64,
+    /// `arm64`
+    Arm64,
+    /// `arm` (32-bit; see [`Goarm`])
+    Arm,
+    /// `386`
+    I386,
+    /// `riscv64`
+    Riscv64,
+}
+
+impl Goos {
+    /// Go's name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Goos::Linux => "linux",
+            Goos::Windows => "windows",
+            Goos::Darwin => "darwin",
+        }
+    }
+
+    /// Every GOOS of the table, in its order.
+    pub fn all() -> impl Iterator<Item = Goos> {
+        table::OSES.iter().map(|o| o.goos)
+    }
+
+    /// The GOOS Go calls `name`.
+    pub fn parse(name: &str) -> Option<Goos> {
+        Goos::all().find(|g| g.as_str() == name)
+    }
+
+    /// What every architecture of this GOOS shares.
+    pub fn facts(self) -> &'static OsFacts {
+        table::OSES
+            .iter()
+            .find(|o| o.goos == self)
+            .expect("every GOOS has a row in table::OSES")
+    }
+}
+
+impl Goarch {
+    /// Go's name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Goarch::Amd64 => "amd64",
+            Goarch::Arm64 => "arm64",
+            Goarch::Arm => "arm",
+            Goarch::I386 => "386",
+            Goarch::Riscv64 => "riscv64",
+        }
+    }
+
+    /// The GOARCH values supported for `goos`, in table order.
+    pub fn all_for(goos: Goos) -> impl Iterator<Item = Goarch> {
+        PLATFORMS
+            .iter()
+            .filter(move |p| p.goos == goos)
+            .map(|p| p.goarch)
+    }
+}
+
+macro_rules! go_name {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        /// Serialised as Go's name.
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+go_name!(Goos, Goarch, BinaryFormat, Goarm);
+
+/// An executable format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Platform {
-    /// GOOS.
-    pub goos: &'static str,
-    /// GOARCH.
-    pub goarch: &'static str,
-    /// Zig's name for the CPU architecture.
-    pub zig_arch: &'static str,
-    /// The oldest glibc Zig can target on this architecture (linux only).
-    pub min_glibc: Option<(u32, u32)>,
-    /// The Nix system that runs this target natively, if any.
-    pub native_system: Option<&'static str>,
-    /// How an x86_64 Linux host runs a binary of this target.
-    pub runner: Runner,
+pub enum BinaryFormat {
+    /// `elf`
+    Elf,
+    /// `pe`
+    Pe,
+    /// `macho`
+    MachO,
+}
+
+impl BinaryFormat {
+    /// The name the plan and `cgoflake inspect` use.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BinaryFormat::Elf => "elf",
+            BinaryFormat::Pe => "pe",
+            BinaryFormat::MachO => "macho",
+        }
+    }
+}
+
+/// A release archive's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFormat {
+    /// `.tar.gz`
+    TarGz,
+    /// `.zip` (windows)
+    Zip,
+}
+
+impl ArchiveFormat {
+    /// The file name extension, without the dot.
+    pub const fn extension(self) -> &'static str {
+        match self {
+            ArchiveFormat::TarGz => "tar.gz",
+            ArchiveFormat::Zip => "zip",
+        }
+    }
+}
+
+/// GOARM: the 32-bit ARM instruction set Go's code uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goarm {
+    /// ARMv5, soft float.
+    V5,
+    /// ARMv6 (Raspberry Pi 1 / Zero), hard float.
+    V6,
+    /// ARMv7, hard float: Go's default.
+    V7,
+}
+
+impl Goarm {
+    /// Every value, in order.
+    pub const ALL: [Goarm; 3] = [Goarm::V5, Goarm::V6, Goarm::V7];
+
+    /// Go's name: `5`, `6`, `7`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Goarm::V5 => "5",
+            Goarm::V6 => "6",
+            Goarm::V7 => "7",
+        }
+    }
+
+    /// The value written `name`.
+    pub fn parse(name: &str) -> Option<Goarm> {
+        Goarm::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+
+    /// Zig's `-mcpu`: the C code must not assume more than the Go code.
+    pub const fn mcpu(self) -> &'static str {
+        match self {
+            Goarm::V5 => "arm926ej_s",
+            Goarm::V6 => "arm1176jzf_s",
+            Goarm::V7 => "generic+v7a",
+        }
+    }
+
+    /// GOARM=5 is soft-float (the `eabi` ABI); 6 and 7 use `eabihf`.
+    pub const fn hard_float(self) -> bool {
+        !matches!(self, Goarm::V5)
+    }
+}
+
+/// GOAMD64 values.
+pub const GOAMD64_VALUES: &[&str] = &["v1", "v2", "v3", "v4"];
+
+/// The C library of a linux target, and the floor that comes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Libc {
+    /// glibc, dynamically linked; runs on systems with at least `glibc`.
+    Gnu {
+        /// The floor, always explicit in the Zig triple (pitfalls 5 and 11).
+        glibc: Version,
+    },
+    /// musl, fully static.
+    Musl,
+}
+
+impl Libc {
+    /// `gnu` or `musl`, as the matrix and the Zig triple write it.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Libc::Gnu { .. } => "gnu",
+            Libc::Musl => "musl",
+        }
+    }
+
+    /// The glibc floor, for glibc.
+    pub fn glibc(&self) -> Option<&Version> {
+        match self {
+            Libc::Gnu { glibc } => Some(glibc),
+            Libc::Musl => None,
+        }
+    }
+}
+
+/// glibc floors: the default, and the newest one Zig 0.15 ships symbol
+/// lists for (the oldest depends on the architecture: [`Platform::glibc`]).
+pub mod glibc {
+    /// The floor of linux gnu targets that name none.
+    pub const DEFAULT: &str = "2.28";
+    /// The newest glibc Zig 0.15 ships symbol lists for.
+    pub const MAX: (u32, u32) = (2, 41);
 }
 
 /// How an x86_64 Linux host can run a binary.
@@ -37,8 +248,8 @@ pub enum Runner {
     None,
 }
 
-impl std::fmt::Display for Runner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Runner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Runner::Native => f.write_str("native"),
             Runner::Qemu(arch) => write!(f, "qemu-{arch}"),
@@ -55,196 +266,110 @@ impl Serialize for Runner {
     }
 }
 
-/// Every pair cgoflake supports, in display order.
-pub const PLATFORMS: &[Platform] = &[
-    linux(
-        "amd64",
-        "x86_64",
-        (2, 17),
-        Some("x86_64-linux"),
-        Runner::Native,
-    ),
-    linux(
-        "arm64",
-        "aarch64",
-        (2, 17),
-        Some("aarch64-linux"),
-        Runner::Qemu("aarch64"),
-    ),
-    linux("arm", "arm", (2, 17), None, Runner::Qemu("arm")),
-    // qemu-i386 7.x crashes on Go's 386 binaries; an x86_64 kernel runs them.
-    linux("386", "x86", (2, 17), None, Runner::Native),
-    linux("riscv64", "riscv64", (2, 27), None, Runner::Qemu("riscv64")),
-    windows("amd64", "x86_64", Runner::Wine),
-    windows("arm64", "aarch64", Runner::None),
-    darwin("amd64", "x86_64", Some("x86_64-darwin")),
-    darwin("arm64", "aarch64", Some("aarch64-darwin")),
-];
+/// The ABI suffix a Zig triple carries after the C library (`gnueabihf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abi {
+    /// Nothing.
+    Plain,
+    /// 32-bit ARM: `eabihf`, or `eabi` for soft-float GOARM=5.
+    ArmEabi,
+}
 
-const fn linux(
-    goarch: &'static str,
-    zig_arch: &'static str,
-    min_glibc: (u32, u32),
-    native_system: Option<&'static str>,
-    runner: Runner,
-) -> Platform {
-    Platform {
-        goos: "linux",
-        goarch,
-        zig_arch,
-        min_glibc: Some(min_glibc),
-        native_system,
-        runner,
+impl Abi {
+    fn suffix(self, goarm: Option<Goarm>) -> &'static str {
+        match (self, goarm) {
+            (Abi::Plain, _) => "",
+            (Abi::ArmEabi, Some(g)) if !g.hard_float() => "eabi",
+            (Abi::ArmEabi, _) => "eabihf",
+        }
     }
 }
 
-const fn windows(goarch: &'static str, zig_arch: &'static str, runner: Runner) -> Platform {
-    Platform {
-        goos: "windows",
-        goarch,
-        zig_arch,
-        min_glibc: None,
-        native_system: None,
-        runner,
+/// glibc facts of a linux architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlibcFacts {
+    /// The oldest glibc Zig can target here.
+    pub min: (u32, u32),
+    /// The standard dynamic linker a binary must name (never /nix/store).
+    pub interpreter: &'static str,
+}
+
+/// One supported GOOS/GOARCH pair: a row of [`PLATFORMS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Platform {
+    /// GOOS.
+    pub goos: Goos,
+    /// GOARCH.
+    pub goarch: Goarch,
+    /// Zig's name for the CPU (`x86_64`, `aarch64`, …): the triple's first part.
+    pub zig_arch: &'static str,
+    /// What follows the C library in the triple.
+    pub abi: Abi,
+    /// The machine number the executable's header carries: ELF
+    /// `e_machine`, PE `Machine`, Mach-O `cputype`.
+    pub machine: u32,
+    /// linux: the glibc floor minimum and the dynamic linker.
+    pub glibc: Option<GlibcFacts>,
+    /// The Nix system that runs this target natively, if any.
+    pub native_system: Option<&'static str>,
+    /// How an x86_64 Linux host runs a binary of this target.
+    pub runner: Runner,
+    /// darwin: osxcross' compiler prefix (`o64-clang`, `oa64-clang`).
+    pub osxcross_prefix: Option<&'static str>,
+}
+
+impl Platform {
+    /// The pair `goos`/`goarch`, if cgoflake supports it.
+    pub fn find(goos: Goos, goarch: &str) -> Option<&'static Platform> {
+        PLATFORMS
+            .iter()
+            .find(|p| p.goos == goos && p.goarch.as_str() == goarch)
     }
-}
 
-const fn darwin(
-    goarch: &'static str,
-    zig_arch: &'static str,
-    native: Option<&'static str>,
-) -> Platform {
-    Platform {
-        goos: "darwin",
-        goarch,
-        zig_arch,
-        min_glibc: None,
-        native_system: native,
-        runner: Runner::None,
+    /// The row of a pair the plan already holds.
+    pub fn of(goos: Goos, goarch: Goarch) -> &'static Platform {
+        PLATFORMS
+            .iter()
+            .find(|p| p.goos == goos && p.goarch == goarch)
+            .expect("plans hold supported platforms")
     }
-}
 
-/// The newest glibc Zig 0.15 ships symbol lists for.
-pub const MAX_GLIBC: (u32, u32) = (2, 41);
-
-/// Every GOOS cgoflake supports.
-pub fn known_goos() -> Vec<&'static str> {
-    let mut v: Vec<_> = PLATFORMS.iter().map(|p| p.goos).collect();
-    v.dedup();
-    v
-}
-
-/// The GOARCH values supported for `goos`.
-pub fn known_goarch(goos: &str) -> Vec<&'static str> {
-    PLATFORMS
-        .iter()
-        .filter(|p| p.goos == goos)
-        .map(|p| p.goarch)
-        .collect()
-}
-
-/// Look up a pair.
-pub fn platform(goos: &str, goarch: &str) -> Option<&'static Platform> {
-    PLATFORMS
-        .iter()
-        .find(|p| p.goos == goos && p.goarch == goarch)
-}
-
-/// GOARM values and the ABI they imply.
-pub const GOARM_VALUES: &[&str] = &["5", "6", "7"];
-/// GOAMD64 values.
-pub const GOAMD64_VALUES: &[&str] = &["v1", "v2", "v3", "v4"];
-
-/// Parse a `major.minor` version such as a glibc floor or a macOS minimum.
-pub fn parse_version(s: &str) -> Option<(u32, u32)> {
-    let (major, minor) = s.split_once('.')?;
-    let ok = |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
-    if !ok(major) || !ok(minor) {
-        return None;
+    /// What its GOOS shares with the others.
+    pub fn os(&self) -> &'static OsFacts {
+        self.goos.facts()
     }
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
 
-/// The Zig `-target` triple of a resolved target.
-///
-/// glibc targets always carry their floor (`x86_64-linux-gnu.2.28`): Zig's
-/// default floor differs per architecture (pitfalls 5 and 11).
-pub fn zig_triple(
-    p: &Platform,
-    libc: Option<Libc>,
-    glibc: Option<&str>,
-    goarm: Option<&str>,
-    macos: Option<&str>,
-) -> String {
-    let arch = p.zig_arch;
-    match p.goos {
-        "linux" => {
-            // GOARM=5 is soft-float (eabi); 6 and 7 use the hard-float ABI.
-            let abi_suffix = if p.goarch == "arm" {
-                if goarm == Some("5") {
-                    "eabi"
-                } else {
-                    "eabihf"
+    /// The executable format.
+    pub fn format(&self) -> BinaryFormat {
+        self.os().format
+    }
+
+    /// The Zig `-target` triple: `<arch>-<os>[.<os floor>][-<libc><abi>[.<glibc>]]`,
+    /// e.g. `x86_64-linux-gnu.2.28`, `arm-linux-musleabihf`,
+    /// `x86_64-windows-gnu`, `aarch64-macos.12.0`. glibc targets always
+    /// carry their floor: Zig's default differs per architecture
+    /// (pitfalls 5 and 11).
+    pub fn zig_triple(
+        &self,
+        libc: Option<&Libc>,
+        goarm: Option<Goarm>,
+        os_floor: Option<&Version>,
+    ) -> String {
+        let mut triple = format!("{}-{}", self.zig_arch, self.os().zig_os);
+        if let Some(floor) = os_floor {
+            triple.push_str(&format!(".{floor}"));
+        }
+        let abi = self.abi.suffix(goarm);
+        match libc {
+            Some(Libc::Gnu { glibc }) => triple.push_str(&format!("-gnu{abi}.{glibc}")),
+            Some(Libc::Musl) => triple.push_str(&format!("-musl{abi}")),
+            None => {
+                if let Some(c) = self.os().zig_abi {
+                    triple.push_str(&format!("-{c}"));
                 }
-            } else {
-                ""
-            };
-            match libc.unwrap_or_default() {
-                Libc::Gnu => format!("{arch}-linux-gnu{abi_suffix}.{}", glibc.unwrap_or("2.28")),
-                Libc::Musl => format!("{arch}-linux-musl{abi_suffix}"),
             }
         }
-        "windows" => format!("{arch}-windows-gnu"),
-        "darwin" => format!("{arch}-macos.{}", macos.unwrap_or("12.0")),
-        other => unreachable!("platform table holds no GOOS {other}"),
-    }
-}
-
-/// Zig's `-mcpu` for 32-bit ARM: Go's GOARM sets the instruction set the Go
-/// code uses, so the C code must not assume more.
-pub fn arm_cpu(goarm: &str) -> &'static str {
-    match goarm {
-        "5" => "arm926ej_s",
-        "6" => "arm1176jzf_s",
-        _ => "generic+v7a",
-    }
-}
-
-/// The executable format of a GOOS (`elf`, `pe`, `macho`) and the machine
-/// number its header must carry: ELF `e_machine`, PE `Machine`, Mach-O
-/// `cputype`. The generated `nix flake check` compares binaries against it.
-pub fn binary_machine(p: &Platform) -> (&'static str, u32) {
-    let format = match p.goos {
-        "windows" => "pe",
-        "darwin" => "macho",
-        _ => "elf",
-    };
-    let machine = match (format, p.zig_arch) {
-        ("elf", "x86_64") => 62,             // EM_X86_64
-        ("elf", "aarch64") => 183,           // EM_AARCH64
-        ("elf", "arm") => 40,                // EM_ARM
-        ("elf", "x86") => 3,                 // EM_386
-        ("elf", "riscv64") => 243,           // EM_RISCV
-        ("pe", "x86_64") => 0x8664,          // IMAGE_FILE_MACHINE_AMD64
-        ("pe", "aarch64") => 0xaa64,         // IMAGE_FILE_MACHINE_ARM64
-        ("pe", "x86") => 0x14c,              // IMAGE_FILE_MACHINE_I386
-        ("macho", "x86_64") => 0x0100_0007,  // CPU_TYPE_X86_64
-        ("macho", "aarch64") => 0x0100_000c, // CPU_TYPE_ARM64
-        (f, a) => unreachable!("platform table holds no {f} machine for {a}"),
-    };
-    (format, machine)
-}
-
-/// The standard glibc dynamic linker of a linux architecture (what a
-/// dynamically linked binary must name as its interpreter: never /nix/store).
-pub fn glibc_interpreter(p: &Platform) -> Option<&'static str> {
-    match (p.goos, p.zig_arch) {
-        ("linux", "x86_64") => Some("/lib64/ld-linux-x86-64.so.2"),
-        ("linux", "aarch64") => Some("/lib/ld-linux-aarch64.so.1"),
-        ("linux", "arm") => Some("/lib/ld-linux-armhf.so.3"),
-        ("linux", "x86") => Some("/lib/ld-linux.so.2"),
-        ("linux", "riscv64") => Some("/lib/ld-linux-riscv64-lp64d.so.1"),
-        _ => None,
+        triple
     }
 }
 
@@ -252,57 +377,66 @@ pub fn glibc_interpreter(p: &Platform) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    fn triple(goos: &str, goarch: &str, libc: Option<Libc>) -> String {
-        zig_triple(
-            platform(goos, goarch).unwrap(),
-            libc,
-            Some("2.28"),
-            None,
-            Some("11.0"),
-        )
+    fn triple(goos: Goos, goarch: &str, libc: Option<Libc>) -> String {
+        let p = Platform::find(goos, goarch).unwrap();
+        let floor = (goos == Goos::Darwin).then(|| Version::parse("11.0").unwrap());
+        p.zig_triple(libc.as_ref(), None, floor.as_ref())
+    }
+
+    fn gnu() -> Option<Libc> {
+        Some(Libc::Gnu {
+            glibc: Version::parse("2.28").unwrap(),
+        })
     }
 
     #[test]
     fn triples() {
-        assert_eq!(triple("linux", "amd64", None), "x86_64-linux-gnu.2.28");
+        use Goos::*;
+        assert_eq!(triple(Linux, "amd64", gnu()), "x86_64-linux-gnu.2.28");
         assert_eq!(
-            triple("linux", "arm64", Some(Libc::Musl)),
+            triple(Linux, "arm64", Some(Libc::Musl)),
             "aarch64-linux-musl"
         );
-        assert_eq!(triple("linux", "arm", None), "arm-linux-gnueabihf.2.28");
+        assert_eq!(triple(Linux, "arm", gnu()), "arm-linux-gnueabihf.2.28");
         assert_eq!(
-            triple("linux", "arm", Some(Libc::Musl)),
+            triple(Linux, "arm", Some(Libc::Musl)),
             "arm-linux-musleabihf"
         );
-        assert_eq!(triple("linux", "386", None), "x86-linux-gnu.2.28");
-        assert_eq!(triple("linux", "riscv64", None), "riscv64-linux-gnu.2.28");
-        assert_eq!(triple("windows", "amd64", None), "x86_64-windows-gnu");
-        assert_eq!(triple("windows", "arm64", None), "aarch64-windows-gnu");
-        assert_eq!(triple("darwin", "arm64", None), "aarch64-macos.11.0");
+        assert_eq!(triple(Linux, "386", gnu()), "x86-linux-gnu.2.28");
+        assert_eq!(triple(Linux, "riscv64", gnu()), "riscv64-linux-gnu.2.28");
+        assert_eq!(triple(Windows, "amd64", None), "x86_64-windows-gnu");
+        assert_eq!(triple(Windows, "arm64", None), "aarch64-windows-gnu");
+        assert_eq!(triple(Darwin, "arm64", None), "aarch64-macos.11.0");
     }
 
     #[test]
     fn goarm5_is_soft_float() {
-        let p = platform("linux", "arm").unwrap();
+        let p = Platform::find(Goos::Linux, "arm").unwrap();
         assert_eq!(
-            zig_triple(p, None, Some("2.28"), Some("5"), None),
+            p.zig_triple(gnu().as_ref(), Some(Goarm::V5), None),
             "arm-linux-gnueabi.2.28"
         );
     }
 
     #[test]
     fn unknown_pairs_are_rejected() {
-        assert!(platform("linux", "mips").is_none());
-        assert!(platform("darwin", "386").is_none());
-        assert!(platform("plan9", "amd64").is_none());
+        assert!(Platform::find(Goos::Linux, "mips").is_none());
+        assert!(Platform::find(Goos::Darwin, "386").is_none());
+        assert!(Goos::parse("plan9").is_none());
     }
 
     #[test]
-    fn versions_parse_strictly() {
-        assert_eq!(parse_version("2.28"), Some((2, 28)));
-        assert_eq!(parse_version("2.28.1"), None);
-        assert_eq!(parse_version("2."), None);
-        assert_eq!(parse_version("two.28"), None);
-        assert_eq!(parse_version("+2.28"), None);
+    fn every_row_is_consistent() {
+        for p in PLATFORMS {
+            assert_eq!(p.glibc.is_some(), p.goos == Goos::Linux, "{p:?}");
+            assert_eq!(p.osxcross_prefix.is_some(), p.goos == Goos::Darwin, "{p:?}");
+            assert_eq!(Platform::of(p.goos, p.goarch), p);
+            // One row per pair, and one machine number per format and CPU.
+            let same = PLATFORMS
+                .iter()
+                .filter(|q| q.format() == p.format() && q.machine == p.machine);
+            assert!(same.clone().all(|q| q.zig_arch == p.zig_arch), "{p:?}");
+        }
+        assert_eq!(Goos::all().count(), table::OSES.len());
     }
 }

@@ -1,0 +1,105 @@
+//! Does a binary fit its target? `cgoflake inspect`: machine, glibc floor,
+//! static-ness, interpreter, Mach-O load commands and signature.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use camino::Utf8Path;
+
+use super::BinaryInfo;
+use crate::plan::{self, Target};
+use crate::platform::{Goarch, Goos, Libc};
+
+/// `cgoflake inspect FILE --target NAME`: print what the binary is, then
+/// every problem (exit 1) or that it fits.
+pub fn inspect_command(file: &Utf8Path, target: &str, matrix: &Utf8Path) -> Result<ExitCode> {
+    let plan = plan::load(matrix)?;
+    let t = plan.select(&[target.to_owned()])?[0];
+    let info = super::read(file)?;
+    println!("{}", serde_json::to_string_pretty(&info)?);
+    let problems = problems(&info, &t.target);
+    if problems.is_empty() {
+        eprintln!("{file}: fits target {target}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        eprintln!("{file}: {p}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// Everything that is wrong with `info` for `t`; empty when it fits.
+pub fn problems(info: &BinaryInfo, t: &Target) -> Vec<String> {
+    let mut out = Vec::new();
+    let want_format = t.binary_format().as_str();
+    if info.format != want_format {
+        out.push(format!("format is {}, expected {want_format}", info.format));
+        return out;
+    }
+    if info.arch != t.platform.zig_arch {
+        out.push(format!(
+            "machine is {}, expected {}",
+            info.arch, t.platform.zig_arch
+        ));
+    }
+    match (t.goos(), &t.libc) {
+        (Goos::Linux, Some(Libc::Musl)) if !info.is_static => out.push(format!(
+            "musl target is not static (interpreter {:?}, needs {:?})",
+            info.interpreter, info.libraries
+        )),
+        (Goos::Linux, Some(Libc::Gnu { glibc })) => {
+            glibc_problems(info, glibc.numbers(), &mut out);
+        }
+        (Goos::Darwin, _) => darwin_problems(info, t, &mut out),
+        _ => {}
+    }
+    for lib in &info.libraries {
+        if lib.contains("/nix/store") {
+            out.push(format!("loads {lib} from the Nix store"));
+        }
+    }
+    out
+}
+
+/// A standard interpreter, and no symbol version above the floor.
+fn glibc_problems(info: &BinaryInfo, floor: (u32, u32), out: &mut Vec<String>) {
+    match &info.interpreter {
+        Some(i) if i.starts_with("/nix/") => {
+            out.push(format!("interpreter {i} points into the Nix store"))
+        }
+        Some(i) if !i.starts_with("/lib") => {
+            out.push(format!("interpreter {i} is not a standard path"))
+        }
+        None => out.push("no ELF interpreter on a glibc target".into()),
+        _ => {}
+    }
+    if let Some(max) = info.max_glibc.filter(|max| *max > floor) {
+        out.push(format!(
+            "needs GLIBC_{}.{}, above the floor {}.{}",
+            max.0, max.1, floor.0, floor.1
+        ));
+    }
+}
+
+/// System libraries only, the minimum macOS, a signature on arm64, and a
+/// read-only `__DATA_CONST`.
+fn darwin_problems(info: &BinaryInfo, t: &Target, out: &mut Vec<String>) {
+    for lib in &info.libraries {
+        if !(lib.starts_with("/usr/lib/") || lib.starts_with("/System/Library/")) {
+            out.push(format!("loads {lib}, which is not a system library"));
+        }
+    }
+    let want = t.os_floor.as_ref().map(|v| v.numbers());
+    if info.macos_min.is_none() || (want.is_some() && info.macos_min != want) {
+        out.push(format!(
+            "LC_BUILD_VERSION minos {:?}, expected {:?}",
+            info.macos_min, want
+        ));
+    }
+    if t.goarch() == Goarch::Arm64 && !info.code_signature {
+        out.push("arm64 Mach-O without a code signature (macOS kills it)".into());
+    }
+    if info.data_const_read_only == Some(false) {
+        out.push("__DATA_CONST lacks SG_READ_ONLY (macOS 15 refuses it)".into());
+    }
+}

@@ -1,0 +1,210 @@
+//! The plan as JSON: what `cgoflake targets --json` prints and, keyed by
+//! name with `vendorHash` resolved, what `nix/plan.nix` holds (see
+//! `render::views`). The Rust types are typed; this is the one place that
+//! says how they are spelled for scripts and for Nix.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use super::{
+    DefaultPackage, Plan, ProjectPlan, SdkLocation, SdkPlan, SqliteSource, StampPlan, TargetPlan,
+    VendorHashPlan, ZigPlan, COMPAT_HEADER, GENERATOR,
+};
+use crate::matrix::{DarwinLinker, Toolchain};
+use crate::platform::{BinaryFormat, Goarch, Goos, Runner, Version};
+
+impl Serialize for Plan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PlanWire {
+            generator: GENERATOR,
+            project: ProjectWire::new(&self.project, &self.project.vendor_hash),
+            zig: &self.zig,
+            sqlite: SqliteWire::new(&self.sqlite),
+            darwin_sdk: self.darwin_sdk.as_ref().map(SdkWire::new),
+            needs_osxcross: self.needs_osxcross(),
+            darwin_minimum: &self.darwin_minimum,
+            needs_darwin_stubs: self.needs_darwin_stubs(),
+            targets: self.targets.iter().map(TargetWire::new).collect(),
+        }
+        .serialize(s)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanWire<'a> {
+    generator: &'static str,
+    project: ProjectWire<'a, &'a VendorHashPlan>,
+    zig: &'a ZigPlan,
+    sqlite: SqliteWire<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    darwin_sdk: Option<SdkWire<'a>>,
+    needs_osxcross: bool,
+    darwin_minimum: &'a str,
+    needs_darwin_stubs: bool,
+    targets: Vec<TargetWire<'a>>,
+}
+
+/// `project`; `V` is how `vendorHash` is spelled: the plan's
+/// [`VendorHashPlan`], or the resolved hash in `nix/plan.nix`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProjectWire<'a, V> {
+    pname: &'a str,
+    version: &'a str,
+    description: &'a str,
+    src: &'a str,
+    sub_packages: &'a [String],
+    tags: &'a [String],
+    ldflags: &'a [String],
+    env: &'a BTreeMap<String, String>,
+    vendor_hash: V,
+    go: &'a str,
+    stamp: &'a StampPlan,
+    default_package: &'a str,
+    check_args: Option<&'a [String]>,
+    flake_extras: Option<&'a str>,
+}
+
+impl<'a, V: Serialize> ProjectWire<'a, V> {
+    pub(crate) fn new(p: &'a ProjectPlan, vendor_hash: V) -> Self {
+        ProjectWire {
+            pname: &p.pname,
+            version: &p.version,
+            description: &p.description,
+            src: &p.src,
+            sub_packages: &p.sub_packages,
+            tags: &p.tags,
+            ldflags: &p.ldflags,
+            env: &p.env,
+            vendor_hash,
+            go: p.go.nixpkgs_attr(),
+            stamp: &p.stamp,
+            default_package: match &p.default_package {
+                DefaultPackage::All => "all",
+                DefaultPackage::Target(name) => name,
+            },
+            check_args: p.check_args.as_deref(),
+            flake_extras: p.flake_extras.as_deref(),
+        }
+    }
+}
+
+/// `sqlite`: `source` is `nixpkgs` or `url` (with `version`, `url`, `hash`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SqliteWire<'a> {
+    compat_header: &'static str,
+    source: &'static str,
+    version: Option<&'a str>,
+    url: Option<&'a str>,
+    hash: Option<&'a str>,
+}
+
+impl<'a> SqliteWire<'a> {
+    pub(crate) fn new(s: &'a SqliteSource) -> Self {
+        let (source, version, url, hash) = match s {
+            SqliteSource::Nixpkgs => ("nixpkgs", None, None, None),
+            SqliteSource::Tarball { version, url, hash } => {
+                ("url", Some(&**version), Some(&**url), Some(&**hash))
+            }
+        };
+        SqliteWire {
+            compat_header: COMPAT_HEADER,
+            source,
+            version,
+            url,
+            hash,
+        }
+    }
+}
+
+/// `darwinSdk`: `url` and `hash`, or `path`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SdkWire<'a> {
+    version: &'a str,
+    url: Option<&'a str>,
+    hash: Option<&'a str>,
+    path: Option<&'a str>,
+}
+
+impl<'a> SdkWire<'a> {
+    pub(crate) fn new(sdk: &'a SdkPlan) -> Self {
+        let (url, hash, path) = match &sdk.location {
+            SdkLocation::Url { url, hash } => (Some(&**url), Some(&**hash), None),
+            SdkLocation::Path(path) => (None, None, Some(&**path)),
+        };
+        SdkWire {
+            version: &sdk.version,
+            url,
+            hash,
+            path,
+        }
+    }
+}
+
+/// One target, with what the platform table says about it spelled out.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TargetWire<'a> {
+    name: &'a str,
+    goos: Goos,
+    goarch: Goarch,
+    libc: Option<&'static str>,
+    glibc: Option<&'a Version>,
+    macos: Option<&'a Version>,
+    toolchain: Toolchain,
+    darwin_linker: Option<DarwinLinker>,
+    zig_target: String,
+    go_env: &'a BTreeMap<String, String>,
+    cgo_cflags: &'a [String],
+    cgo_ldflags: &'a [String],
+    go_ldflags: &'a [String],
+    sqlite_cflags: &'a [String],
+    static_binary: bool,
+    runner: Runner,
+    native_system: Option<&'static str>,
+    exe_suffix: &'static str,
+    out_dir: &'a str,
+    binary_format: BinaryFormat,
+    machine: u32,
+    interpreter: Option<&'static str>,
+}
+
+impl<'a> TargetWire<'a> {
+    pub(crate) fn new(t: &'a TargetPlan) -> Self {
+        let (target, recipe) = (&t.target, &t.recipe);
+        TargetWire {
+            name: &t.name,
+            goos: target.goos(),
+            goarch: target.goarch(),
+            libc: target.libc.as_ref().map(|l| l.name()),
+            glibc: target.libc.as_ref().and_then(|l| l.glibc()),
+            macos: target.os_floor.as_ref(),
+            toolchain: target.toolchain,
+            darwin_linker: target.darwin_linker,
+            zig_target: target.zig_triple(),
+            go_env: &recipe.go_env,
+            cgo_cflags: &recipe.cgo_cflags,
+            cgo_ldflags: &recipe.cgo_ldflags,
+            go_ldflags: &recipe.go_ldflags,
+            sqlite_cflags: &recipe.sqlite_cflags,
+            static_binary: target.static_binary(),
+            runner: target.runner(),
+            native_system: target.platform.native_system,
+            exe_suffix: target.exe_suffix(),
+            out_dir: &t.out_dir,
+            binary_format: target.binary_format(),
+            machine: target.platform.machine,
+            interpreter: target.interpreter(),
+        }
+    }
+}
+
+impl Serialize for TargetPlan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        TargetWire::new(self).serialize(s)
+    }
+}

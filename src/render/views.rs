@@ -1,0 +1,232 @@
+//! What each template sees: one view type per template, built from the
+//! plan. A template can only name fields its view has (handlebars runs in
+//! strict mode), and the views are where plan values get their generated
+//! spelling.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::RenderContext;
+use crate::pins::{OsxcrossPin, OSXCROSS};
+use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire, GENERATOR};
+
+/// The header every generated file starts with names the matrix.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Header<'a> {
+    matrix_name: &'a str,
+}
+
+impl<'a> Header<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        Header {
+            matrix_name: &ctx.matrix_name,
+        }
+    }
+}
+
+/// `flake.nix`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Flake<'a> {
+    matrix_name: &'a str,
+    description: &'a str,
+    /// The target the usage comment shows.
+    example_target: &'a str,
+    /// Build hosts: those with a pinned Zig.
+    systems: Vec<&'a str>,
+    src: &'a str,
+    flake_extras: Option<&'a str>,
+}
+
+impl<'a> Flake<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        let plan = ctx.plan;
+        Flake {
+            matrix_name: &ctx.matrix_name,
+            description: &plan.project.description,
+            example_target: &plan.targets[0].name,
+            systems: plan
+                .zig
+                .tarballs
+                .iter()
+                .map(|t| t.system.as_str())
+                .collect(),
+            src: &plan.project.src,
+            flake_extras: plan.project.flake_extras.as_deref(),
+        }
+    }
+}
+
+/// `nix/default.nix`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Default<'a> {
+    matrix_name: &'a str,
+    needs_darwin_stubs: bool,
+    needs_osxcross: bool,
+}
+
+impl<'a> Default<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        Default {
+            matrix_name: &ctx.matrix_name,
+            needs_darwin_stubs: ctx.plan.needs_darwin_stubs(),
+            needs_osxcross: ctx.plan.needs_osxcross(),
+        }
+    }
+}
+
+/// `nix/plan.nix`: the plan as `targets --json` prints it, with targets and
+/// Zig tarballs keyed by name and `vendorHash` resolved.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanNix<'a> {
+    matrix_name: &'a str,
+    generator: &'static str,
+    project: ProjectWire<'a, Option<&'a str>>,
+    zig: ZigNix<'a>,
+    sqlite: SqliteWire<'a>,
+    darwin_sdk: Option<SdkWire<'a>>,
+    darwin_minimum: &'a str,
+    targets: BTreeMap<&'a str, TargetWire<'a>>,
+}
+
+#[derive(Serialize)]
+struct ZigNix<'a> {
+    version: &'a str,
+    tarballs: BTreeMap<&'a str, ZigTarballNix<'a>>,
+}
+
+#[derive(Serialize)]
+struct ZigTarballNix<'a> {
+    hash: &'a str,
+    url: &'a str,
+}
+
+impl<'a> PlanNix<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        let plan = ctx.plan;
+        PlanNix {
+            matrix_name: &ctx.matrix_name,
+            generator: GENERATOR,
+            project: ProjectWire::new(&plan.project, ctx.vendor_hash.as_deref()),
+            zig: ZigNix {
+                version: &plan.zig.version,
+                tarballs: plan
+                    .zig
+                    .tarballs
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.system.as_str(),
+                            ZigTarballNix {
+                                hash: &t.hash,
+                                url: &t.url,
+                            },
+                        )
+                    })
+                    .collect(),
+            },
+            sqlite: SqliteWire::new(&plan.sqlite),
+            darwin_sdk: plan.darwin_sdk.as_ref().map(SdkWire::new),
+            darwin_minimum: &plan.darwin_minimum,
+            targets: plan
+                .targets
+                .iter()
+                .map(|t| (t.name.as_str(), TargetWire::new(t)))
+                .collect(),
+        }
+    }
+}
+
+/// `nix/zig.nix`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Zig<'a> {
+    matrix_name: &'a str,
+    version: &'a str,
+}
+
+impl<'a> Zig<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        Zig {
+            matrix_name: &ctx.matrix_name,
+            version: &ctx.plan.zig.version,
+        }
+    }
+}
+
+/// `nix/darwin-stubs.sh`: the stub generator of [`crate::darwin`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StubScript<'a> {
+    matrix_name: &'a str,
+    /// The script without its shebang (the template adds it and the marker).
+    body: &'static str,
+}
+
+impl<'a> StubScript<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        StubScript {
+            matrix_name: &ctx.matrix_name,
+            body: crate::darwin::script_body(),
+        }
+    }
+}
+
+/// `nix/osxcross.nix`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Osxcross<'a> {
+    matrix_name: &'a str,
+    osxcross: OsxcrossPin,
+}
+
+impl<'a> Osxcross<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        Osxcross {
+            matrix_name: &ctx.matrix_name,
+            osxcross: OSXCROSS,
+        }
+    }
+}
+
+/// `.github/workflows/cgoflake.yml`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workflow<'a> {
+    matrix_name: &'a str,
+    pname: &'a str,
+    version: &'a str,
+    targets: Vec<WorkflowTarget<'a>>,
+}
+
+#[derive(Serialize)]
+struct WorkflowTarget<'a> {
+    name: &'a str,
+    goos: &'static str,
+    /// The release archive's extension, like `cgoflake build --archive`.
+    archive: &'static str,
+}
+
+impl<'a> Workflow<'a> {
+    pub fn new(ctx: &'a RenderContext) -> Self {
+        let plan = ctx.plan;
+        Workflow {
+            matrix_name: &ctx.matrix_name,
+            pname: &plan.project.pname,
+            version: &plan.project.version,
+            targets: plan
+                .targets
+                .iter()
+                .map(|t| WorkflowTarget {
+                    name: &t.name,
+                    goos: t.target.goos().as_str(),
+                    archive: t.target.goos().facts().archive.extension(),
+                })
+                .collect(),
+        }
+    }
+}

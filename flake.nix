@@ -22,7 +22,7 @@
         src = builtins.path {
           name = "source";
           path = ./examples/app;
-          filter = path: type:
+          filter = path: _type:
             !(builtins.elem (lib.removePrefix (toString ./. + "/") (toString path))
               [ "flake.nix" "flake.lock" "nix" "build" "result" "cgoflake.json" ".github" ]);
         };

@@ -7,7 +7,7 @@
 # time. The symbol lists are derived from the pinned Go's own
 # `//go:cgo_import_dynamic` directives (nix/darwin-stubs.sh), never guessed:
 # a newer Go gets new stubs. Zig ships libSystem.tbd itself.
-{ lib, stdenv, go }:
+{ stdenv, go }:
 
 stdenv.mkDerivation {
   pname = "darwin-stubs";

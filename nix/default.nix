@@ -31,7 +31,7 @@ let
     compatHeader = plan.sqlite.compatHeader;
   };
 
-  darwinStubs = import ./darwin-stubs.nix { inherit (pkgs) lib stdenv; inherit go; };
+  darwinStubs = import ./darwin-stubs.nix { inherit (pkgs) stdenv; inherit go; };
 
   # The macOS SDK named in the matrix (Apple forbids redistributing it), as
   # a tarball for osxcross and unpacked as a sysroot for `zig cc`.

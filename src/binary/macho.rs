@@ -18,6 +18,8 @@ pub const SG_READ_ONLY: u32 = 0x10;
 pub struct MachoDetails {
     /// `cputype`.
     pub cputype: u32,
+    /// `cpusubtype`.
+    pub cpusubtype: u32,
     /// `filetype` (2: `MH_EXECUTE`).
     pub filetype: u32,
     /// `(platform, minos, sdk)` of `LC_BUILD_VERSION`, versions as `x.y.z`.
@@ -84,6 +86,7 @@ pub(super) fn read(m: &MachO, bytes: &[u8]) -> Result<BinaryInfo> {
 fn load_commands(m: &MachO, bytes: &[u8]) -> MachoDetails {
     let mut d = MachoDetails {
         cputype: m.header.cputype,
+        cpusubtype: m.header.cpusubtype,
         filetype: m.header.filetype,
         build_version: None,
         code_signature: None,

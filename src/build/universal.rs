@@ -10,10 +10,11 @@
 //! so the output is deterministic.
 
 use anyhow::{bail, Context as _, Result};
-use goblin::mach::{Mach, MachO};
+
+use crate::binary;
+use crate::platform::{Goarch, Goos, Platform};
 
 const FAT_MAGIC: u32 = 0xcafe_babe;
-const CPU_TYPE_ARM64: u32 = 0x0100_000c;
 
 /// Merge thin Mach-O executables into one universal binary.
 pub fn merge(slices: &[Vec<u8>]) -> Result<Vec<u8>> {
@@ -25,12 +26,14 @@ pub fn merge(slices: &[Vec<u8>]) -> Result<Vec<u8>> {
     }
     let mut thin = Vec::new();
     for (i, bytes) in slices.iter().enumerate() {
-        let (cputype, cpusubtype) =
-            match Mach::parse(bytes).with_context(|| format!("slice {i} is not Mach-O"))? {
-                Mach::Binary(MachO { header, .. }) => (header.cputype, header.cpusubtype),
-                Mach::Fat(_) => bail!("slice {i} is already universal"),
-            };
-        thin.push((cputype, cpusubtype, bytes.as_slice()));
+        let info = binary::read_bytes(bytes).with_context(|| format!("slice {i} is not Mach-O"))?;
+        let Some(m) = info.macho else {
+            if info.format == "macho-universal" {
+                bail!("slice {i} is already universal");
+            }
+            bail!("slice {i} is not Mach-O but {}", info.format);
+        };
+        thin.push((m.cputype, m.cpusubtype, bytes.as_slice()));
     }
     thin.sort_by_key(|(cputype, subtype, _)| (*cputype, *subtype));
     if thin.windows(2).any(|w| w[0].0 == w[1].0) {
@@ -44,7 +47,8 @@ pub fn merge(slices: &[Vec<u8>]) -> Result<Vec<u8>> {
     let mut offset = header_len as u64;
     let mut placed = Vec::new();
     for (cputype, cpusubtype, bytes) in &thin {
-        let align_log2: u32 = if *cputype == CPU_TYPE_ARM64 { 14 } else { 12 };
+        let arm64 = Platform::of(Goos::Darwin, Goarch::Arm64).machine;
+        let align_log2: u32 = if *cputype == arm64 { 14 } else { 12 };
         let align = 1u64 << align_log2;
         offset = offset.div_ceil(align) * align;
         let size = u32::try_from(bytes.len()).context("slice larger than 4 GiB")?;
@@ -65,6 +69,9 @@ pub fn merge(slices: &[Vec<u8>]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use goblin::mach::Mach;
+
+    const CPU_TYPE_ARM64: u32 = 0x0100_000c;
 
     /// A minimal thin Mach-O: a 64-bit header with no load commands.
     fn thin(cputype: u32, cpusubtype: u32) -> Vec<u8> {

@@ -37,6 +37,7 @@ in
   apps.cgoflake = {
     type = "app";
     program = "${cgoflake}/bin/cgoflake";
+    meta.description = cargoToml.package.description;
   };
 
   devShells.default = pkgs.mkShell {
@@ -48,7 +49,9 @@ in
       pkgs.${plan.project.go}
       zig
       pkgs.nix
-      pkgs.qemu-user
-    ];
+    ]
+    # qemu-user runs foreign Linux binaries and is built for Linux only
+    # (its meta.platforms): listing it on a Mac breaks `nix develop`.
+    ++ lib.optional pkgs.stdenv.buildPlatform.isLinux pkgs.qemu-user;
   };
 }

@@ -110,9 +110,10 @@ let
         GOOS = goPlatform.GOOS;
         GOARCH = goPlatform.GOARCH;
         CGO_ENABLED = 1;
+        # As nixpkgs' go: buildGoModule's meta.platforms defaults to this.
         meta = {
           mainProgram = "go";
-          platforms = [ "x86_64-linux" ];
+          platforms = lib.platforms.darwin ++ lib.platforms.linux;
         };
       };
     go = self.go_1_25;

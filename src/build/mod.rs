@@ -15,8 +15,9 @@ use camino::{Utf8Path, Utf8PathBuf};
 use crate::plan::{self, TargetPlan};
 
 /// What `cgoflake build` was asked for: its command-line arguments (the doc
-/// comments are their `--help`).
+/// comments are their `--help`, written for the terminal, not rustdoc).
 #[derive(Debug, Clone, clap::Args)]
+#[allow(rustdoc::invalid_html_tags)]
 pub struct BuildCommand {
     /// Targets to build (default: every target of the matrix).
     pub targets: Vec<String>,

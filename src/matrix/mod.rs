@@ -1,9 +1,9 @@
-//! The target matrix, `cgoflake.json`: its types ([`types`]), strict
-//! parsing, its JSON Schema ([`schema`]) and its errors ([`error`]).
+//! The target matrix, `cgoflake.json`: its types (`types.rs`), strict
+//! parsing, its JSON Schema (`schema.rs`) and its errors ([`error`]).
 //!
 //! Parsing happens in two passes so every error names the key it is about:
 //! 1. the text becomes a JSON value while duplicate keys are rejected
-//!    ([`strict`]: serde_json alone would silently keep the last one);
+//!    (`strict.rs`: serde_json alone would silently keep the last one);
 //! 2. the value becomes the typed [`Matrix`] through `serde_path_to_error`,
 //!    with `deny_unknown_fields` everywhere.
 //!

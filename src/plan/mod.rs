@@ -4,10 +4,10 @@
 //! it into `nix/plan.nix`, and tests assert on it.
 //!
 //! [`resolve`] checks and completes the matrix in a fixed order, so the first
-//! error found is always the same one: the pinned inputs ([`sources`]), the
-//! project ([`project`]), then every target ([`target`]) with its flags
-//! ([`recipe`]). [`validate`] holds the checks of single values, [`paths`]
-//! the relative paths the flake needs, and [`wire`] the JSON shape the plan
+//! error found is always the same one: the pinned inputs (`sources.rs`), the
+//! project (`project.rs`), then every target (`target.rs`) with its flags
+//! (`recipe.rs`). [`validate`] holds the checks of single values, `paths.rs`
+//! the relative paths the flake needs, and `wire.rs` the JSON shape the plan
 //! is printed in.
 
 mod paths;

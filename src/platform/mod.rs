@@ -1,5 +1,5 @@
 //! What cgoflake knows about the platforms it builds for, and nothing
-//! else: GOOS/GOARCH as types, and one table ([`table`]) saying for each
+//! else: GOOS/GOARCH as types, and one table (`table.rs`) saying for each
 //! supported pair its Zig triple pieces, executable format and machine
 //! number, glibc floor minimum and dynamic linker, and how an x86_64 Linux
 //! host runs it. Adding a platform is a row there (and an enum variant

@@ -1,7 +1,7 @@
 //! Plan → generated files, through the handlebars templates in `templates/`.
 //!
 //! Every template is tied to the type of its context ([`Template<C>`]): a
-//! view of the plan from [`views`], so a template cannot be rendered with the
+//! view of the plan from `views.rs`, so a template cannot be rendered with the
 //! wrong data. Every `{{value}}` goes through the template's escaper
 //! ([`nix::escape`] for Nix, [`yaml::escape`] for the GitHub workflow), so a
 //! value is always safe where it lands. Templates are compiled into the

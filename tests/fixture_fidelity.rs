@@ -112,6 +112,27 @@ fn host_elf(flags: &[&str]) -> Vec<u8> {
     std::fs::read(bin).unwrap()
 }
 
+/// A small Windows (COFF, x86-64) object with debug info, compiled by the
+/// host's zig: the same BFD backend as a PE executable, without linking
+/// (which would first build mingw's C runtime, minutes on a cold cache).
+fn host_pe() -> Vec<u8> {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("p.c");
+    std::fs::write(&src, "int main(void) { return 0; }\n").unwrap();
+    let bin = tmp.path().join("p.obj");
+    let status = Command::new("python3")
+        .args(["-m", "ziglang", "cc", "-target", "x86_64-windows-gnu", "-g", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&bin)
+        .env("ZIG_GLOBAL_CACHE_DIR", tmp.path().join("zig-cache"))
+        .env("ZIG_LOCAL_CACHE_DIR", tmp.path().join("zig-cache"))
+        .status()
+        .expect("the host's zig runs (python3 -m ziglang)");
+    assert!(status.success(), "zig cc -target x86_64-windows-gnu -c");
+    std::fs::read(bin).unwrap()
+}
+
 fn section_names(elf: &[u8]) -> Vec<String> {
     let elf = goblin::elf::Elf::parse(elf).unwrap();
     elf.section_headers
@@ -216,6 +237,23 @@ fn stdenv_strips_debug_info_unless_told_not_to() {
     assert!(sections("kept").iter().any(|s| s == ".debug_info"));
     // stdenvNoCC has no strip, in nixpkgs as here.
     assert!(sections("nocc").iter().any(|s| s == ".debug_info"));
+}
+
+#[test]
+#[ignore = "needs Nix, the offline fixture and the host's zig; scripts/test runs it"]
+fn stdenv_strips_windows_executables_too() {
+    // nixpkgs' x86_64-linux strip reads Windows' formats (pe-x86-64 is among
+    // its BFD targets) and rewrites them; generated packages set dontStrip.
+    let payload = host_pe();
+    let p = Probe::new(&format!(
+        "{{ stripped = {}; kept = {}; }}",
+        installs("stripped", "stdenv", ""),
+        installs("kept", "stdenv", "dontStrip = true;"),
+    ));
+    p.file("payload", &payload);
+    let read = |attr: &str| std::fs::read(p.built(attr).join("bin").join(attr)).unwrap();
+    assert_ne!(read("stripped"), payload, "stdenv's fixup left the COFF file as it was");
+    assert_eq!(read("kept"), payload);
 }
 
 #[test]

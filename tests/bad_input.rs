@@ -268,10 +268,21 @@ fn run_case(case: &Case) -> (Vec<String>, String) {
 fn bad_matrices_are_rejected_precisely() {
     let cases = cases();
     assert!(cases.len() > 100, "{} cases", cases.len());
+    // Four at a time (each case runs two processes); results in case order.
+    let chunk = cases.len().div_ceil(4);
+    let results: Vec<(Vec<String>, String)> = std::thread::scope(|s| {
+        let workers: Vec<_> = cases
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(run_case).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a case panicked"))
+            .collect()
+    });
     let mut failures = Vec::new();
     let mut messages = String::new();
-    for case in &cases {
-        let (problems, message) = run_case(case);
+    for (case, (problems, message)) in cases.iter().zip(results) {
         failures.extend(problems);
         messages.push_str(&format!("[{}]\n{message}\n", case.name));
     }

@@ -26,7 +26,6 @@ use crate::matrix::error::{did_you_mean, MatrixError};
 use crate::matrix::{self, DarwinLinker, Matrix, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goarm, Goos, Libc, Platform, Runner, Version};
 
-pub use crate::GENERATOR;
 pub use paths::matrix_dir;
 pub use project::RESERVED_ENV;
 pub use recipe::{Recipe, COMPAT_HEADER};

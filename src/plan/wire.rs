@@ -9,10 +9,11 @@ use serde::{Serialize, Serializer};
 
 use super::{
     DefaultPackage, Plan, ProjectPlan, SdkLocation, SdkPlan, SqliteSource, StampPlan, TargetPlan,
-    VendorHashPlan, ZigPlan, COMPAT_HEADER, GENERATOR,
+    VendorHashPlan, ZigPlan, COMPAT_HEADER,
 };
 use crate::matrix::{DarwinLinker, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goos, Runner, Version};
+use crate::GENERATOR;
 
 impl Serialize for Plan {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::RenderContext;
 use crate::pins::{OsxcrossPin, OSXCROSS};
-use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire, GENERATOR};
+use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire};
+use crate::GENERATOR;
 
 /// The header every generated file starts with names the matrix.
 #[derive(Serialize)]

@@ -121,7 +121,15 @@ fn host_pe() -> Vec<u8> {
     std::fs::write(&src, "int main(void) { return 0; }\n").unwrap();
     let bin = tmp.path().join("p.obj");
     let status = Command::new("python3")
-        .args(["-m", "ziglang", "cc", "-target", "x86_64-windows-gnu", "-g", "-c"])
+        .args([
+            "-m",
+            "ziglang",
+            "cc",
+            "-target",
+            "x86_64-windows-gnu",
+            "-g",
+            "-c",
+        ])
         .arg(&src)
         .arg("-o")
         .arg(&bin)
@@ -252,7 +260,11 @@ fn stdenv_strips_windows_executables_too() {
     ));
     p.file("payload", &payload);
     let read = |attr: &str| std::fs::read(p.built(attr).join("bin").join(attr)).unwrap();
-    assert_ne!(read("stripped"), payload, "stdenv's fixup left the COFF file as it was");
+    assert_ne!(
+        read("stripped"),
+        payload,
+        "stdenv's fixup left the COFF file as it was"
+    );
     assert_eq!(read("kept"), payload);
 }
 

@@ -17,20 +17,22 @@
       systems = [ "aarch64-darwin" "aarch64-linux" "x86_64-darwin" "x86_64-linux" ];
       forAllSystems = f: lib.genAttrs systems (system: f (import ./nix {
         pkgs = nixpkgs.legacyPackages.${system};
-        # The Go module, without the files cgoflake writes or collects: a
-        # regenerated nix/ or a new build/ must not rebuild the Go code.
+        # The Go module, without the files cgoflake writes or collects (paths
+        # relative to the module): a regenerated nix/, a new build/ or a
+        # `result` link must not rebuild the Go code.
         src = builtins.path {
           name = "source";
           path = ./examples/app;
           filter = path: _type:
-            !(builtins.elem (lib.removePrefix (toString ./. + "/") (toString path))
-              [ "flake.nix" "flake.lock" "nix" "build" "result" "cgoflake.json" ".github" ]);
+            let rel = lib.removePrefix (toString ./examples/app + "/") (toString path); in
+            !(builtins.elem rel [ "flake.nix" "flake.lock" "nix" "build" "result" "cgoflake.json" ".github" ]
+              || lib.hasPrefix "result-" rel);
         };
         # Stamps: reproducible, from the flake itself, never the clock (pitfall 8).
         # Only a git checkout has a meaningful time: a `path:` flake's
         # lastModified follows file mtimes, so it would make every copy of
         # the source a different build. Those get 0 (1970-01-01).
-        rev = self.rev or "dirty";
+        rev = self.rev or self.dirtyRev or "dirty";
         lastModified = if self ? revCount then self.lastModified else 0;
       }));
       matrix = forAllSystems (m: m);

@@ -3,7 +3,7 @@
 #
 #   nix build .#cgoflake      the tool
 #   nix run .#cgoflake -- gen
-#   nix develop               rust, go, the pinned zig and nix tooling
+#   nix develop               rust, the pinned go and zig, nix tooling
 { self, nixpkgs, system, pkgs }:
 
 let
@@ -28,8 +28,9 @@ let
     };
   };
 
-  # The same pinned Zig the generated flake builds with (nix/zig.nix).
+  # The same pinned Zig and Go the generated flake builds with.
   zig = import ./zig.nix { inherit (pkgs) lib stdenv fetchurl; inherit plan; };
+  go = import ./go.nix { inherit (pkgs) stdenv fetchurl; inherit plan; };
 in
 {
   packages.cgoflake = cgoflake;
@@ -46,7 +47,7 @@ in
       pkgs.rustc
       pkgs.clippy
       pkgs.rustfmt
-      pkgs.${plan.project.go}
+      go
       zig
       pkgs.nix
     ]

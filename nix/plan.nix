@@ -16,7 +16,6 @@
     ldflags = [ ];
     env = { };
     vendorHash = "sha256-B6YYOE4ZT7wwGPBIg+f24DOetn0s3wzZNmqdOsv8W+I=";
-    go = "go_1_25";
     stamp = {
       version = "main.version";
       commit = "main.commit";
@@ -51,13 +50,46 @@
     };
   };
 
-  # SQLite's source; built per target by nix/sqlite.nix with these flags.
+  # Go 1.25.14, the official release tarballs per build host, with each
+  # host's GOOS/GOARCH. Never nixpkgs' patched go (pitfall 16).
+  go = {
+    version = "1.25.14";
+    tarballs = {
+      aarch64-darwin = {
+        goarch = "arm64";
+        goos = "darwin";
+        hash = "sha256-WybAtvMIJA/KJhT7AvYiz8yMDMO2nHi7pIRUiaRZAlk=";
+        url = "https://go.dev/dl/go1.25.14.darwin-arm64.tar.gz";
+      };
+      aarch64-linux = {
+        goarch = "arm64";
+        goos = "linux";
+        hash = "sha256-m/I06nD/7JNH/fayLOSt1RcX0zhqOKRB6Mh0P8616u4=";
+        url = "https://go.dev/dl/go1.25.14.linux-arm64.tar.gz";
+      };
+      x86_64-darwin = {
+        goarch = "amd64";
+        goos = "darwin";
+        hash = "sha256-sJCHpn1Xkqiw/L90IS1iVgyUrIqP11D/kg2MtfHiARg=";
+        url = "https://go.dev/dl/go1.25.14.darwin-amd64.tar.gz";
+      };
+      x86_64-linux = {
+        goarch = "amd64";
+        goos = "linux";
+        hash = "sha256-ohrlYzomm81+kM92fkgiVjN5XpnYMXQsvzOXBk/udxI=";
+        url = "https://go.dev/dl/go1.25.14.linux-amd64.tar.gz";
+      };
+    };
+  };
+
+  # SQLite's amalgamation, by its pinned hash; built per target by
+  # nix/sqlite.nix with the targets' sqliteCflags. null: the program does
+  # not use SQLite.
   sqlite = {
     compatHeader = "cgoflake-compat.h";
-    source = "nixpkgs";
-    version = null;
-    url = null;
-    hash = null;
+    version = "3.50.4";
+    url = "https://sqlite.org/2025/sqlite-autoconf-3500400.tar.gz";
+    hash = "sha256-o9tYehuS7l3awvZrPttBsm+chnJ1eC1Gw6CIl31qWxg=";
   };
 
   # The macOS SDK, when the matrix names one (osxcross, or zig with an SDK).

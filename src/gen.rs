@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::hash::vendor as vendor_hash;
-use crate::plan::{GoToolchain, Plan, VendorHashPlan};
+use crate::plan::{Plan, VendorHashPlan};
 use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER, OPTIONAL_OUTPUTS};
 use crate::{fsutil, matrix, plan};
 
@@ -145,29 +145,13 @@ fn resolve_vendor_hash(plan: &Plan) -> Result<Option<String>> {
             let req = vendor_hash::VendorRequest {
                 module_dir: &plan.project.src_dir,
                 go: &go,
+                toolchain: Some(&plan.go.version),
                 proxy_vendor: false,
             };
-            warn_on_go_mismatch(&go, &plan.project.go);
             let computed = vendor_hash::compute_cached(&req, &cache_dir()).context(
                 "computing vendorHash (set `project.vendorHash` in the matrix to skip this)",
             )?;
             Ok(computed.sri().map(str::to_owned))
-        }
-    }
-}
-
-/// `go mod vendor`'s output can differ between Go minor versions.
-fn warn_on_go_mismatch(go: &Utf8Path, toolchain: &GoToolchain) {
-    let pinned = toolchain.release();
-    let local = vendor_hash::local_go_version(go).ok();
-    if let (Some(pinned), Some(local)) = (pinned, local) {
-        let local_minor = vendor_hash::go_minor_version(&local);
-        let pinned_minor = vendor_hash::go_minor_version(&format!("go{pinned}"));
-        if local_minor.is_some() && pinned_minor.is_some() && local_minor != pinned_minor {
-            eprintln!(
-                "warning: computing vendorHash with local {local}, but the flake builds with {toolchain}; \
-                 if the build reports a vendorHash mismatch, run `cgoflake gen` with Go {pinned}"
-            );
         }
     }
 }

@@ -3,8 +3,9 @@
 //! What it looks at, all through the `go` command (so build constraints,
 //! `replace` directives and nested modules are Go's own rules):
 //!
-//! * `go mod edit -json`: the module path (→ `pname`) and the `go` line
-//!   (→ the nixpkgs Go attribute);
+//! * `go mod edit -json`: the module path (→ `pname`) and the `go` and
+//!   `toolchain` lines (→ `project.go`, the official Go release `gen` would
+//!   choose by default, written out so the pin is visible);
 //! * `go list -e -json ./...`: the module's packages; those named `main`
 //!   become `subPackages` (Go's `./...` already leaves out `testdata`, `_*`
 //!   and `.*` directories and nested modules; we skip them again to be sure);
@@ -33,12 +34,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::Deserialize;
 
 use crate::matrix::{LibcKind, MATRIX_FILE};
-use crate::pins;
+use crate::plan::{GoModRequirement, GoVersion};
 use crate::platform::{glibc, Goarch, Goos};
-
-/// The Go attribute used when the `go` line names none of the Go releases
-/// nixpkgs provides ([`pins::NIXPKGS_GO_RELEASES`]).
-pub const FALLBACK_GO_ATTR: &str = pins::DEFAULT_GO_ATTR;
 
 /// Options of `init`.
 #[derive(Debug, Clone)]
@@ -73,8 +70,9 @@ pub struct InitReport {
     pub module: String,
     /// go.mod's `go` line, if any.
     pub go_line: Option<String>,
-    /// The chosen nixpkgs Go attribute.
-    pub go_attr: String,
+    /// The official Go release written as `project.go` (`None`: the module
+    /// needs a newer Go than cgoflake holds).
+    pub go_release: Option<String>,
     /// `subPackages`.
     pub main_packages: Vec<String>,
     /// Non-standard packages with CGO files, sorted by import path.
@@ -93,6 +91,7 @@ pub struct InitReport {
 struct GoModJson {
     module: Option<ModulePath>,
     go: Option<String>,
+    toolchain: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,12 +177,13 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
         .filter(|p| !p.is_empty())
         .with_context(|| format!("{go_mod} has no `module` line"))?;
     let mut warnings = Vec::new();
-    let (go_attr, go_warning) = go_attr_for(modfile.go.as_deref());
+    let (go_release, go_warning) =
+        go_release_for(modfile.go.as_deref(), modfile.toolchain.as_deref());
     warnings.extend(go_warning);
 
     let (main_packages, main_import_paths) = find_mains(opts, &module, &mut warnings)?;
     let cgo_packages = find_cgo(opts, &main_import_paths, &mut warnings)?;
-    let text = render_matrix(&pname_for(&module), &go_attr, &main_packages);
+    let text = render_matrix(&pname_for(&module), go_release.as_deref(), &main_packages);
     // The matrix must be what cgoflake reads back.
     crate::matrix::parse(&matrix, &text)
         .map_err(anyhow::Error::from)
@@ -194,7 +194,7 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
         matrix,
         module,
         go_line: modfile.go,
-        go_attr,
+        go_release,
         main_packages,
         cgo_packages,
         warnings,
@@ -302,47 +302,25 @@ fn find_cgo(
     Ok(out)
 }
 
-/// The nixpkgs attribute for go.mod's `go` line, and a warning when nixpkgs
-/// 25.11 has no exact match.
-pub fn go_attr_for(go_line: Option<&str>) -> (String, Option<String>) {
-    let Some(line) = go_line else {
-        return (
-            FALLBACK_GO_ATTR.to_owned(),
-            Some(format!(
-                "go.mod has no `go` line; using {FALLBACK_GO_ATTR} (set `project.go` to change it)"
-            )),
-        );
+/// The official Go release for go.mod's `go`/`toolchain` lines (the one
+/// `gen` would choose), or `None` with a warning when the module needs a
+/// newer Go than every release cgoflake holds.
+pub fn go_release_for(
+    go_line: Option<&str>,
+    toolchain_line: Option<&str>,
+) -> (Option<String>, Option<String>) {
+    let req = GoModRequirement {
+        go: go_line.and_then(GoVersion::parse),
+        toolchain: toolchain_line.and_then(GoVersion::parse),
     };
-    let mut parts = line.split(['.', 'r', 'b', 'c']);
-    let major = parts.next().and_then(|s| s.parse::<u32>().ok());
-    let minor = parts.next().and_then(|s| s.parse::<u32>().ok());
-    match (major, minor) {
-        (Some(ma), Some(mi)) if pins::NIXPKGS_GO_RELEASES.contains(&(ma, mi)) => {
-            (format!("go_{ma}_{mi}"), None)
-        }
-        (Some(ma), Some(mi))
-            if (ma, mi) > *pins::NIXPKGS_GO_RELEASES.last().expect("non-empty") =>
-        {
-            (
-            FALLBACK_GO_ATTR.to_owned(),
+    match crate::plan::go_default_release(&req) {
+        Some(release) => (Some(release.version.to_owned()), None),
+        None => (
+            None,
             Some(format!(
-                "go.mod says `go {line}`, newer than nixpkgs 25.11's Go releases; using {FALLBACK_GO_ATTR}, \
-                 which will refuse to build it (GOTOOLCHAIN=local): update nixpkgs in flake.lock and set \
-                 `project.go` (e.g. go_{ma}_{mi})"
-            )),
-            )
-        }
-        (Some(_), Some(_)) => (
-            FALLBACK_GO_ATTR.to_owned(),
-            Some(format!(
-                "go.mod says `go {line}`; nixpkgs 25.11 has no such Go, using {FALLBACK_GO_ATTR} \
-                 (Go keeps old code building; set `project.go` to change it)"
-            )),
-        ),
-        _ => (
-            FALLBACK_GO_ATTR.to_owned(),
-            Some(format!(
-                "cannot read go.mod's `go {line}`; using {FALLBACK_GO_ATTR}"
+                "go.mod needs Go >= {}, newer than every Go release cgoflake holds ({}): `cgoflake gen` will refuse it until `project.go` names one that can build it",
+                req.minimum(),
+                crate::plan::held_go_releases()
             )),
         ),
     }
@@ -405,7 +383,7 @@ fn starter_name(goos: Goos, goarch: Goarch, libc: Option<LibcKind>) -> String {
 }
 
 /// The matrix text: deterministic, one target per line.
-pub fn render_matrix(pname: &str, go_attr: &str, sub_packages: &[String]) -> String {
+pub fn render_matrix(pname: &str, go_release: Option<&str>, sub_packages: &[String]) -> String {
     let q = |s: &str| serde_json::to_string(s).expect("strings serialise");
     let subs: Vec<String> = sub_packages.iter().map(|s| q(s)).collect();
     let mut out = String::new();
@@ -415,7 +393,9 @@ pub fn render_matrix(pname: &str, go_attr: &str, sub_packages: &[String]) -> Str
     out.push_str("    \"src\": \".\",\n");
     let _ = writeln!(out, "    \"subPackages\": [{}],", subs.join(", "));
     out.push_str("    \"vendorHash\": \"auto\",\n");
-    let _ = writeln!(out, "    \"go\": {},", q(go_attr));
+    if let Some(release) = go_release {
+        let _ = writeln!(out, "    \"go\": {},", q(release));
+    }
     out.push_str("    \"stamp\": {}\n  },\n");
     out.push_str("  \"targets\": {\n");
     for (i, &(goos, goarch, libc)) in STARTER_TARGETS.iter().enumerate() {
@@ -452,7 +432,9 @@ impl InitReport {
             s,
             "go:            {} -> {}",
             self.go_line.as_deref().unwrap_or("(none)"),
-            self.go_attr
+            self.go_release
+                .as_deref()
+                .unwrap_or("(none held: see the warning)")
         );
         let _ = writeln!(s, "main packages: {}", self.main_packages.join(", "));
         if self.cgo_packages.is_empty() {
@@ -598,29 +580,29 @@ mod tests {
     }
 
     #[test]
-    fn go_lines_map_to_nixpkgs_attributes() {
-        assert_eq!(go_attr_for(Some("1.24")), ("go_1_24".to_owned(), None));
-        assert_eq!(go_attr_for(Some("1.24.3")), ("go_1_24".to_owned(), None));
-        assert_eq!(go_attr_for(Some("1.25.0")), ("go_1_25".to_owned(), None));
-        assert_eq!(go_attr_for(Some("1.25rc1")), ("go_1_25".to_owned(), None));
-        for (line, says) in [
-            (Some("1.21"), "no such Go"),
-            (Some("1.26"), "newer than"),
-            (Some("2"), "cannot read"),
-            (None, "no `go` line"),
-        ] {
-            let (attr, warning) = go_attr_for(line);
-            assert_eq!(attr, "go_1_25");
-            assert!(
-                warning.as_deref().unwrap().contains(says),
-                "{line:?}: {warning:?}"
-            );
-        }
+    fn go_lines_map_to_held_releases() {
+        let release = |go: Option<&str>, tc: Option<&str>| go_release_for(go, tc);
+        let (r125, w) = release(Some("1.25"), None);
+        assert!(r125.as_deref().unwrap().starts_with("1.25."));
+        assert_eq!(w, None);
+        assert_eq!(release(Some("1.21"), None).0, r125);
+        assert_eq!(release(None, None).0, r125);
+        assert_eq!(
+            release(Some("1.25"), Some("go1.26.8")).0.as_deref(),
+            Some("1.26.8")
+        );
+        let (none, warning) = release(Some("1.99"), None);
+        assert_eq!(none, None);
+        assert!(warning.unwrap().contains("needs Go >= 1.99.0"));
     }
 
     #[test]
     fn the_starter_matrix_parses_and_lists_every_default_target() {
-        let text = render_matrix("app", "go_1_25", &[".".to_owned(), "cmd/x".to_owned()]);
+        let text = render_matrix(
+            "app",
+            Some("1.25.14"),
+            &[".".to_owned(), "cmd/x".to_owned()],
+        );
         let m = crate::matrix::parse(Utf8Path::new("cgoflake.json"), &text).unwrap();
         let names: Vec<&str> = m.targets.0.keys().map(String::as_str).collect();
         let mut want: Vec<String> = STARTER_TARGETS
@@ -633,7 +615,11 @@ mod tests {
         assert_eq!(m.project.sub_packages, [".", "cmd/x"]);
         assert_eq!(
             text,
-            render_matrix("app", "go_1_25", &[".".to_owned(), "cmd/x".to_owned()])
+            render_matrix(
+                "app",
+                Some("1.25.14"),
+                &[".".to_owned(), "cmd/x".to_owned()]
+            )
         );
     }
 

@@ -104,7 +104,7 @@ fn valid() -> Value {
             "ldflags": ["-X main.x=y"],
             "tags": ["netgo"],
             "env": { "GOEXPERIMENT": "loopvar" },
-            "go": "go_1_25",
+            "go": "1.25.14",
             "stamp": { "version": "main.version", "commit": "main.commit", "buildTime": "main.buildTime" },
             "defaultTarget": "linux-arm64"
         },

@@ -114,7 +114,7 @@ fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
     assert_eq!(m.project.src.as_str(), ".");
     assert_eq!(m.project.sub_packages, [".", "cmd/helper"]);
     assert_eq!(m.project.vendor_hash.as_deref(), Some("auto"));
-    assert_eq!(m.project.go, "go_1_24");
+    assert!(m.project.go.as_deref().unwrap().starts_with("1.25."));
     assert!(m.project.stamp.version.is_none() && m.project.stamp.commit.is_none());
     let mut names: Vec<&str> = plan.targets.iter().map(|t| t.name.as_str()).collect();
     names.sort();
@@ -175,38 +175,39 @@ fn output_is_deterministic() {
 }
 
 #[test]
-fn a_go_line_nixpkgs_lacks_falls_back_to_go_1_25_with_a_warning() {
+fn project_go_pins_the_release_go_mod_asks_for() {
     if !common::go_available() {
         return;
     }
-    let mut cases = vec![("1.21".to_owned(), "no such Go")];
-    // A `go` line newer than nixpkgs 25.11's Go, which the local Go can still list.
-    let local = Command::new("go")
-        .args(["env", "GOVERSION"])
-        .output()
-        .unwrap();
-    let local = text(&local.stdout);
-    let minor: Option<u32> = local
-        .trim()
-        .strip_prefix("go1.")
-        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|m| m.parse().ok());
-    match minor {
-        Some(m) if m > 25 => cases.push((format!("1.{m}"), "newer than")),
-        _ => eprintln!("local {local}: not checking a go line newer than 1.25"),
-    }
-    for (line, says) in cases {
+    let newest_125 = cgoflake::pins::GO_RELEASES
+        .iter()
+        .rev()
+        .find(|r| r.version.starts_with("1.25."))
+        .unwrap()
+        .version;
+    // An older `go` line gets the oldest minor held; a held `toolchain` line
+    // wins; either way the pin is written out.
+    for (go_mod_lines, want) in [
+        ("go 1.21\n", newest_125),
+        ("go 1.25.1\n", newest_125),
+        ("go 1.25.1\n\ntoolchain go1.26.8\n", "1.26.8"),
+    ] {
         let (_t, dir) = temp();
-        cgo_module(&dir, &line);
+        cgo_module(&dir, "1.25.1");
+        write(
+            &dir.join("go.mod"),
+            &format!("module example.com/acme/my_tool/v2\n\n{go_mod_lines}"),
+        );
         let out = init_in(&dir, &[]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let stderr = text(&out.stderr);
         assert!(
-            stderr.contains("warning:") && stderr.contains(says),
-            "{line}: {stderr}"
+            !text(&out.stderr).contains("warning"),
+            "{}",
+            text(&out.stderr)
         );
         let m = cgoflake::matrix::load(&dir.join("cgoflake.json")).unwrap();
-        assert_eq!(m.project.go, "go_1_25", "{line}");
+        assert_eq!(m.project.go.as_deref(), Some(want), "{go_mod_lines}");
+        assert!(text(&out.stdout).contains(&format!("-> {want}")));
     }
 }
 

@@ -115,6 +115,8 @@ fn req<'a>(dir: &'a Utf8Path, go: &'a Utf8Path, proxy_vendor: bool) -> VendorReq
     VendorRequest {
         module_dir: dir,
         go,
+        // The local Go itself, which the reference trees here are made with.
+        toolchain: None,
         proxy_vendor,
     }
 }

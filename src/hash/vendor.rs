@@ -31,8 +31,12 @@
 //!
 //! # How we reproduce it
 //!
-//! [`compute`] runs the *local* `go` in `module_dir` (the `modRoot`), but
-//! writes nothing there: go.mod/go.sum are copied into a temporary directory
+//! [`compute`] runs `go` in `module_dir` (the `modRoot`) as the release the
+//! flake pins: `GOTOOLCHAIN=go<pinned>` makes any local Go >= 1.21 fetch that
+//! exact toolchain from the Go module proxy (checksum-verified) and run it, so
+//! the vendor tree is made by the same Go as the flake's. Only when that
+//! toolchain cannot be had (offline) does it fall back to the local Go, with
+//! a warning. It writes nothing in `module_dir`: go.mod/go.sum are copied into a temporary directory
 //! and passed as `-modfile` (so the module root, its packages and relative
 //! `replace` paths are exactly the user's, while any go.mod/go.sum update
 //! `go mod vendor` would make lands in the temporary copy), and the vendor
@@ -42,7 +46,7 @@
 //!
 //! Environment: the user's environment minus every `GO*` variable (except
 //! `GOROOT`) and `CGO_*`, then `GOENV=off`, `GO111MODULE=on`,
-//! `GOTOOLCHAIN=local`, `GOWORK=off`, no `GOFLAGS`; the network-related
+//! `GOTOOLCHAIN=go<pinned>` (or `local`), `GOWORK=off`, no `GOFLAGS`; the network-related
 //! settings (`GOPROXY`, `GOSUMDB`, `GONOSUMDB`, `GONOPROXY`, `GOPRIVATE`,
 //! `GOINSECURE`, `GOVCS`, `GOAUTH`) and `GOPATH`/`GOMODCACHE`/`GOCACHE` are
 //! kept as the
@@ -81,8 +85,7 @@
 //! * with `GOTOOLCHAIN=local`, a go.mod whose `go`/`toolchain` line is newer
 //!   than the local Go fails instead of switching toolchains — in Nix too.
 //!
-//! Callers should compare [`local_go_version`] (via [`go_minor_version`])
-//! with the Go pinned by the flake and warn when the minor versions differ.
+//! Running the pinned release itself (above) removes all of these.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -104,6 +107,9 @@ pub struct VendorRequest<'a> {
     pub module_dir: &'a Utf8Path,
     /// The `go` binary to run.
     pub go: &'a Utf8Path,
+    /// The Go release the flake pins (`1.25.14`): `go` runs as that release
+    /// (`GOTOOLCHAIN=go<release>`). `None`: the local Go itself.
+    pub toolchain: Option<&'a str>,
     /// buildGoModule's `proxyVendor`.
     pub proxy_vendor: bool,
 }
@@ -185,8 +191,9 @@ pub fn compute(req: &VendorRequest) -> Result<VendorHash> {
     if !gomod.is_file() {
         bail!("no go.mod in module directory {dir}");
     }
-    let user = user_go_env(req.go, PASSTHROUGH_GO_ENV)
+    let mut user = user_go_env(req.go, PASSTHROUGH_GO_ENV)
         .with_context(|| format!("computing vendorHash for module {dir}"))?;
+    user.insert("GOTOOLCHAIN".to_owned(), toolchain_setting(req, &user));
 
     let tmp = tempfile::Builder::new()
         .prefix("cgoflake-vendor-")
@@ -257,7 +264,10 @@ pub fn cache_key(req: &VendorRequest) -> Result<String> {
     let dir = req.module_dir;
     let mut h = Sha256::new();
     h.update(b"cgoflake-vendor-hash-v1\0");
-    let version = local_go_version(req.go)?;
+    let version = match req.toolchain {
+        Some(release) => format!("go{release}"),
+        None => local_go_version(req.go)?,
+    };
     field(&mut h, b"go", version.as_bytes());
     field(
         &mut h,
@@ -357,12 +367,49 @@ fn go_command(go: &Utf8Path, cwd: &Utf8Path, user: &BTreeMap<String, String>) ->
         .env("GO111MODULE", "on")
         .env("GOTOOLCHAIN", "local")
         .env("GOWORK", "off");
+    // `user` may name the pinned toolchain instead (see toolchain_setting).
     for (k, v) in user {
         if !v.is_empty() {
             cmd.env(k, v);
         }
     }
     cmd
+}
+
+/// `GOTOOLCHAIN` for the vendoring run: the pinned release when the go
+/// command can run it (fetching it from the module proxy the first time),
+/// else `local`, with a warning naming both versions.
+fn toolchain_setting(req: &VendorRequest, user: &BTreeMap<String, String>) -> String {
+    let Some(release) = req.toolchain else {
+        return "local".to_owned();
+    };
+    let wanted = format!("go{release}");
+    let mut cmd = go_command(
+        req.go,
+        Utf8Path::new(&std::env::temp_dir().to_string_lossy()),
+        user,
+    );
+    cmd.env("GOTOOLCHAIN", &wanted).args(["env", "GOVERSION"]);
+    match cmd.output() {
+        Ok(out)
+            if out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == wanted =>
+        {
+            wanted
+        }
+        result => {
+            let why = match result {
+                Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                Err(e) => e.to_string(),
+            };
+            let local = local_go_version(req.go).unwrap_or_else(|_| "the local Go".to_owned());
+            eprintln!(
+                "warning: cannot run Go {release}, which the flake pins ({why}); \
+                 computing vendorHash with {local} instead: if the build reports a \
+                 vendorHash mismatch, rerun `cgoflake gen` where the Go module proxy is reachable"
+            );
+            "local".to_owned()
+        }
+    }
 }
 
 fn is_reset_var(k: &OsString) -> bool {

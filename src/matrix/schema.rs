@@ -41,10 +41,3 @@ impl JsonSchema for Targets {
 
 // `"nixpkgs"`, the one string `pins.sqlite` accepts (a doc comment here
 // would become a description in the schema).
-#[derive(JsonSchema)]
-#[schemars(rename = "NixpkgsSqlite")]
-#[allow(dead_code)]
-pub(super) enum NixpkgsLiteral {
-    #[serde(rename = "nixpkgs")]
-    Nixpkgs,
-}

@@ -72,9 +72,11 @@ pub struct Project {
     /// compute it.
     #[serde(default = "default_vendor_hash")]
     pub vendor_hash: Option<String>,
-    /// The nixpkgs attribute of the Go toolchain.
-    #[serde(default = "default_go")]
-    pub go: String,
+    /// The official Go release to build with, exactly (e.g. `1.25.14`); only
+    /// releases whose tarball hashes cgoflake holds. Unset: the release
+    /// go.mod's `toolchain`/`go` line asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<String>,
     /// Go variables (`-X pkg.var=`) that receive version, commit and build time.
     #[serde(default)]
     pub stamp: Stamp,
@@ -120,8 +122,9 @@ pub struct Pins {
     /// hashes cgoflake holds are accepted.
     #[serde(default = "default_zig")]
     pub zig: String,
-    /// SQLite source: `"nixpkgs"` (the source of nixpkgs' own `sqlite`, pinned
-    /// by flake.lock) or an explicit amalgamation tarball.
+    /// SQLite: unset, cgoflake's pin of sqlite.org's amalgamation; `false`:
+    /// the program does not use SQLite (no SQLite derivation, no `libsqlite3`
+    /// tag); `true`: the pin; or an explicit amalgamation tarball.
     #[serde(default)]
     pub sqlite: SqlitePin,
     /// SQLite compile-time options (`-D…`) for every target.
@@ -139,18 +142,19 @@ impl Default for Pins {
     }
 }
 
-/// The SQLite source.
+/// `pins.sqlite`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum SqlitePin {
-    /// `"nixpkgs"`: `pkgs.sqlite.src`.
+    /// Unset: cgoflake's pinned amalgamation.
     #[default]
-    #[schemars(with = "super::schema::NixpkgsLiteral")]
-    Nixpkgs,
+    #[schemars(skip)]
+    Default,
+    /// `true`: cgoflake's pinned amalgamation; `false`: no SQLite.
+    Use(bool),
     /// An explicit source tarball whose top folder holds `sqlite3.c`,
-    /// `sqlite3.h` and `sqlite3ext.h` (the `sqlite-autoconf-*` or
-    /// `sqlite-amalgamation-*` releases).
-    Url(SqliteTarball),
+    /// `sqlite3.h` and `sqlite3ext.h` (the `sqlite-autoconf-*` releases).
+    Tarball(SqliteTarball),
 }
 
 /// An explicit SQLite source tarball.
@@ -172,17 +176,25 @@ impl<'de> Deserialize<'de> for SqlitePin {
         impl<'de> Visitor<'de> for PinVisitor {
             type Value = SqlitePin;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(r#""nixpkgs" or an object {"version", "url", "hash"}"#)
+                f.write_str(r#"true, false or an object {"version", "url", "hash"}"#)
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<SqlitePin, E> {
+                Ok(SqlitePin::Use(b))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<SqlitePin, E> {
-                match s {
-                    "nixpkgs" => Ok(SqlitePin::Nixpkgs),
-                    other => Err(E::invalid_value(de::Unexpected::Str(other), &self)),
+                if s == "nixpkgs" {
+                    // Once accepted: nixpkgs' sqlite.src changes form between
+                    // branches (the autoconf amalgamation on nixos-25.11, the
+                    // full sqlite-src zip without sqlite3.c on 2026 master).
+                    return Err(E::custom(
+                        "\"nixpkgs\" is no longer accepted: nixpkgs' sqlite.src is not the amalgamation on every branch; leave `pins.sqlite` out for cgoflake's pinned amalgamation, or give {\"version\", \"url\", \"hash\"}",
+                    ));
                 }
+                Err(E::invalid_value(de::Unexpected::Str(s), &self))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<SqlitePin, A::Error> {
                 SqliteTarball::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(SqlitePin::Url)
+                    .map(SqlitePin::Tarball)
             }
         }
         d.deserialize_any(PinVisitor)
@@ -401,9 +413,6 @@ fn default_sub_packages() -> Vec<String> {
 }
 fn default_vendor_hash() -> Option<String> {
     Some("auto".to_owned())
-}
-fn default_go() -> String {
-    crate::pins::DEFAULT_GO_ATTR.to_owned()
 }
 fn default_zig() -> String {
     crate::pins::DEFAULT_ZIG.to_owned()

@@ -10,6 +10,7 @@
 //! the relative paths the flake needs, and `wire.rs` the JSON shape the plan
 //! is printed in.
 
+mod go;
 mod paths;
 mod project;
 mod recipe;
@@ -26,10 +27,14 @@ use crate::matrix::error::{did_you_mean, MatrixError};
 use crate::matrix::{self, DarwinLinker, Matrix, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goarm, Goos, Libc, Platform, Runner, Version};
 
+pub use go::{
+    default_release as go_default_release, held_list as held_go_releases, GoModRequirement,
+    GoVersion,
+};
 pub use paths::matrix_dir;
 pub use project::RESERVED_ENV;
 pub use recipe::{Recipe, COMPAT_HEADER};
-pub use sources::{GoToolchain, SdkLocation, SdkPlan, SqliteSource, ZigPlan, ZigTarballPlan};
+pub use sources::{SdkLocation, SdkPlan, SqliteSource, TarballPlan, ToolchainPlan};
 pub(crate) use wire::{ProjectWire, SdkWire, SqliteWire, TargetWire};
 
 /// The go-sqlite3 build tag that links the separately built SQLite.
@@ -41,9 +46,12 @@ pub struct Plan {
     /// What is built.
     pub project: ProjectPlan,
     /// The pinned Zig.
-    pub zig: ZigPlan,
-    /// Where SQLite's source comes from (its options are in each target's recipe).
-    pub sqlite: SqliteSource,
+    pub zig: ToolchainPlan,
+    /// The pinned official Go release.
+    pub go: ToolchainPlan,
+    /// Where SQLite's source comes from (its options are in each target's
+    /// recipe); `None`: the program does not use SQLite.
+    pub sqlite: Option<SqliteSource>,
     /// The macOS SDK, when the matrix names one.
     pub darwin_sdk: Option<SdkPlan>,
     /// osxcross' default deployment target: `defaults.macos` as written
@@ -68,7 +76,7 @@ pub struct ProjectPlan {
     pub src_dir: Utf8PathBuf,
     /// `subPackages`.
     pub sub_packages: Vec<String>,
-    /// Build tags; always holds `libsqlite3`.
+    /// Build tags; with SQLite, always `libsqlite3` too.
     pub tags: Vec<String>,
     /// Go linker flags for every target, before the stamps.
     pub ldflags: Vec<String>,
@@ -76,8 +84,6 @@ pub struct ProjectPlan {
     pub env: BTreeMap<String, String>,
     /// `vendorHash` as written in the matrix (`auto` until `gen` computes it).
     pub vendor_hash: VendorHashPlan,
-    /// The Go toolchain.
-    pub go: GoToolchain,
     /// `-X` stamp targets.
     pub stamp: StampPlan,
     /// The `default` package.
@@ -296,12 +302,14 @@ pub fn resolve(
         None => None,
         Some(sdk) => Some(sources::sdk(&ctx, sdk)?),
     };
-    let mut project = project::resolve(&ctx, &m.project)?;
-    let targets = target::resolve_all(&ctx, m, darwin_sdk.is_some())?;
+    let mut project = project::resolve(&ctx, &m.project, sqlite.is_some())?;
+    let go = go::resolve(&ctx, m.project.go.as_deref(), &project.src_dir)?;
+    let targets = target::resolve_all(&ctx, m, darwin_sdk.is_some(), sqlite.is_some())?;
     project.default_package = default_package(&ctx, m, &targets)?;
     Ok(Plan {
         project,
         zig,
+        go,
         sqlite,
         darwin_sdk,
         darwin_minimum: m.defaults.macos.clone(),

@@ -3,7 +3,7 @@
 use camino::Utf8Path;
 
 use super::paths::inside_flake;
-use super::{validate, Ctx, DefaultPackage, GoToolchain, ProjectPlan, StampPlan, VendorHashPlan};
+use super::{validate, Ctx, DefaultPackage, ProjectPlan, StampPlan, VendorHashPlan};
 use super::{MatrixError, SQLITE_TAG};
 use crate::matrix::error::join_key;
 use crate::matrix::Project;
@@ -31,8 +31,9 @@ pub const RESERVED_ENV: &[&str] = &[
 ];
 
 /// Check `project` in the order its keys are documented; the default
-/// package is settled once the targets are known.
-pub(super) fn resolve(ctx: &Ctx, p: &Project) -> Result<ProjectPlan, MatrixError> {
+/// package is settled once the targets are known, the Go release in
+/// `go.rs`. `sqlite`: the program links SQLite (then the `libsqlite3` tag).
+pub(super) fn resolve(ctx: &Ctx, p: &Project, sqlite: bool) -> Result<ProjectPlan, MatrixError> {
     validate::pname(ctx.file, "project.pname", &p.pname)?;
     validate::version(ctx.file, "project.version", &p.version)?;
     let (src, src_dir) = source(ctx, p)?;
@@ -44,11 +45,10 @@ pub(super) fn resolve(ctx: &Ctx, p: &Project) -> Result<ProjectPlan, MatrixError
         validate::go_tag(ctx.file, &format!("project.tags[{i}]"), tag)?;
     }
     let mut tags = p.tags.clone();
-    if !tags.iter().any(|t| t == SQLITE_TAG) {
+    if sqlite && !tags.iter().any(|t| t == SQLITE_TAG) {
         tags.push(SQLITE_TAG.to_owned());
     }
     let vendor_hash = vendor_hash(ctx, p.vendor_hash.as_deref())?;
-    validate::nix_attr(ctx.file, "project.go", &p.go)?;
     let stamp = stamp(ctx, p)?;
     Ok(ProjectPlan {
         pname: p.pname.clone(),
@@ -64,7 +64,6 @@ pub(super) fn resolve(ctx: &Ctx, p: &Project) -> Result<ProjectPlan, MatrixError
         ldflags: p.ldflags.clone(),
         env: p.env.clone(),
         vendor_hash,
-        go: GoToolchain::Nixpkgs(p.go.clone()),
         stamp,
         default_package: DefaultPackage::All,
         check_args: check_args(ctx, p.check_args.as_deref())?,

@@ -31,6 +31,8 @@ pub(super) struct ExtraFlags<'a> {
     pub defaults: &'a TargetDefaults,
     pub spec: &'a TargetSpec,
     pub sqlite_defines: &'a [String],
+    /// The program links SQLite (and sqlite-vec may need the compat header).
+    pub sqlite: bool,
 }
 
 /// The flags a target needs whatever the matrix says.
@@ -46,7 +48,7 @@ impl Recipe {
     /// The recipe of `t`: the platform's flags, then `defaults`', then the
     /// target's own.
     pub(super) fn new(t: &Target, extra: &ExtraFlags) -> Recipe {
-        let flags = platform_flags(t);
+        let flags = platform_flags(t, extra.sqlite);
         let (defaults, spec) = (extra.defaults, extra.spec);
         let cflags = [&flags.cflags[..], &defaults.cflags, &spec.cflags].concat();
         let defines = extra.sqlite_defines.iter().map(|d| format!("-D{d}"));
@@ -91,7 +93,7 @@ fn go_env(t: &Target) -> BTreeMap<String, String> {
     env
 }
 
-fn platform_flags(t: &Target) -> PlatformFlags {
+fn platform_flags(t: &Target, sqlite: bool) -> PlatformFlags {
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<String>>();
     let mut f = PlatformFlags {
         // Pitfall 1: setting CGO_CFLAGS drops Go's default `-O2 -g`, and Zig
@@ -110,7 +112,7 @@ fn platform_flags(t: &Target) -> PlatformFlags {
             if let Some(v) = t.goarm {
                 f.cflags.push(format!("-mcpu={}", v.mcpu()));
             }
-            if t.libc == Some(Libc::Musl) {
+            if t.libc == Some(Libc::Musl) && sqlite {
                 // Pitfall 10: sqlite-vec < 0.1.10 needs u_int8_t from
                 // sys/types.h on musl. Not `-include sys/types.h` itself: cgo
                 // also passes CGO_CFLAGS to runtime/cgo's assembly files. The

@@ -1,84 +1,83 @@
-//! The inputs a flake pins besides the Go code: Zig, the Go toolchain,
-//! SQLite's source and the macOS SDK. Each is one typed value, so changing
-//! where one comes from (an official Go release instead of a nixpkgs
-//! attribute, SQLite's own amalgamation instead of nixpkgs') is local to its
-//! type here and the templates that fetch it.
+//! The inputs a flake pins besides the Go code: Zig and Go (official
+//! release tarballs per build host), SQLite's amalgamation and the macOS SDK.
+//! Each is one typed value; the templates only fetch what it says.
 
 use super::paths::nix_relative;
 use super::{validate, Ctx, MatrixError};
 use crate::hash::sri;
 use crate::matrix::{Pins, SdkSource, SqlitePin};
 use crate::pins;
-use crate::platform::Version;
+use crate::platform::{Platform, Version};
 
-/// The pinned Zig.
+/// A pinned toolchain (Zig, Go): one official tarball per build host.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ZigPlan {
+pub struct ToolchainPlan {
     /// Version.
     pub version: String,
     /// One tarball per build host, sorted by system.
-    pub tarballs: Vec<ZigTarballPlan>,
+    pub tarballs: Vec<TarballPlan>,
 }
 
-/// One Zig tarball.
+/// One release tarball.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ZigTarballPlan {
-    /// Nix system.
+pub struct TarballPlan {
+    /// The Nix system it runs on.
     pub system: String,
     /// URL.
     pub url: String,
     /// SRI hash.
     pub hash: String,
+    /// Go only: the build host's GOOS/GOARCH, which buildGoModule reads from
+    /// its `go` (the cross settings are exported later).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goos: Option<&'static str>,
+    /// See `goos`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goarch: Option<&'static str>,
 }
 
-/// The Go toolchain the flake builds with.
+/// The tarballs of a pinned release; `host_go`: name each host's GOOS/GOARCH.
+pub(super) fn tarballs(release: &pins::Release, host_go: bool) -> Vec<TarballPlan> {
+    release
+        .tarballs
+        .iter()
+        .map(|t| {
+            let native = host_go.then(|| Platform::native_to(t.system)).flatten();
+            TarballPlan {
+                system: t.system.to_owned(),
+                url: t.url.to_owned(),
+                hash: sri::hex_to_sri(t.sha256_hex).expect("pinned hex hashes are valid"),
+                goos: native.map(|p| p.goos.as_str()),
+                goarch: native.map(|p| p.goarch.as_str()),
+            }
+        })
+        .collect()
+}
+
+/// Where SQLite's source comes from: a tarball whose top folder holds
+/// `sqlite3.c`, `sqlite3.h` and `sqlite3ext.h` (cgoflake's pin of sqlite.org's
+/// amalgamation unless the matrix names another).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GoToolchain {
-    /// A nixpkgs attribute such as `go_1_25` (`pkgs.go_1_25`).
-    Nixpkgs(String),
+pub struct SqliteSource {
+    /// What `sqlite_version()` reports, e.g. `3.50.4`.
+    pub version: String,
+    /// Download URL.
+    pub url: String,
+    /// SRI sha256.
+    pub hash: String,
 }
 
-impl GoToolchain {
-    /// The nixpkgs attribute, as `nix/default.nix` reads it.
-    pub fn nixpkgs_attr(&self) -> &str {
-        match self {
-            GoToolchain::Nixpkgs(attr) => attr,
+impl SqliteSource {
+    /// cgoflake's own pin ([`pins::SQLITE`]).
+    pub fn pinned() -> SqliteSource {
+        SqliteSource {
+            version: pins::SQLITE.version.to_owned(),
+            url: pins::SQLITE.url.to_owned(),
+            hash: sri::hex_to_sri(pins::SQLITE.sha256_hex).expect("pinned hex hashes are valid"),
         }
     }
-
-    /// The Go release, as far as the name says it (`go_1_25` → `1.25`).
-    pub fn release(&self) -> Option<String> {
-        let GoToolchain::Nixpkgs(attr) = self;
-        attr.strip_prefix("go_").map(|v| v.replace('_', "."))
-    }
-}
-
-/// How messages name it: `nixpkgs' go_1_25`.
-impl std::fmt::Display for GoToolchain {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GoToolchain::Nixpkgs(attr) => write!(f, "nixpkgs' {attr}"),
-        }
-    }
-}
-
-/// Where SQLite's source comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SqliteSource {
-    /// `pkgs.sqlite.src` of the nixpkgs flake.lock pins.
-    Nixpkgs,
-    /// A release tarball whose top folder holds `sqlite3.c`, `sqlite3.h`
-    /// and `sqlite3ext.h`.
-    Tarball {
-        /// What `sqlite_version()` reports, e.g. `3.50.4`.
-        version: String,
-        /// Download URL.
-        url: String,
-        /// SRI sha256.
-        hash: String,
-    },
 }
 
 /// The macOS SDK.
@@ -105,7 +104,7 @@ pub enum SdkLocation {
 }
 
 /// `pins.zig`: only releases cgoflake holds tarball hashes for.
-pub(super) fn zig(ctx: &Ctx, version: &str) -> Result<ZigPlan, MatrixError> {
+pub(super) fn zig(ctx: &Ctx, version: &str) -> Result<ToolchainPlan, MatrixError> {
     let release = pins::zig_release(version).ok_or_else(|| {
         let known: Vec<&str> = pins::ZIG_RELEASES.iter().map(|r| r.version).collect();
         ctx.invalid(
@@ -117,25 +116,19 @@ pub(super) fn zig(ctx: &Ctx, version: &str) -> Result<ZigPlan, MatrixError> {
         )
         .suggest(version, known.iter().copied())
     })?;
-    Ok(ZigPlan {
+    Ok(ToolchainPlan {
         version: release.version.to_owned(),
-        tarballs: release
-            .tarballs
-            .iter()
-            .map(|t| ZigTarballPlan {
-                system: t.system.to_owned(),
-                url: t.url.to_owned(),
-                hash: sri::hex_to_sri(t.sha256_hex).expect("pinned hex hashes are valid"),
-            })
-            .collect(),
+        tarballs: tarballs(release, false),
     })
 }
 
-/// `pins.sqlite` and `pins.sqliteDefines`.
-pub(super) fn sqlite(ctx: &Ctx, pins: &Pins) -> Result<SqliteSource, MatrixError> {
+/// `pins.sqlite` and `pins.sqliteDefines`: `None` when the program does not
+/// use SQLite.
+pub(super) fn sqlite(ctx: &Ctx, pins: &Pins) -> Result<Option<SqliteSource>, MatrixError> {
     let source = match &pins.sqlite {
-        SqlitePin::Nixpkgs => SqliteSource::Nixpkgs,
-        SqlitePin::Url(s) => {
+        SqlitePin::Default | SqlitePin::Use(true) => Some(SqliteSource::pinned()),
+        SqlitePin::Use(false) => None,
+        SqlitePin::Tarball(s) => {
             validate::sri_hash(ctx.file, "pins.sqlite.hash", &s.hash)?;
             validate::url(ctx.file, "pins.sqlite.url", &s.url)?;
             let three = Version::parse(s.version.trim_start_matches("3.")).is_some();
@@ -145,11 +138,11 @@ pub(super) fn sqlite(ctx: &Ctx, pins: &Pins) -> Result<SqliteSource, MatrixError
                     format!("{:?} is not a SQLite version like `3.50.4`", s.version),
                 ));
             }
-            SqliteSource::Tarball {
+            Some(SqliteSource {
                 version: s.version.clone(),
                 url: s.url.clone(),
                 hash: s.hash.clone(),
-            }
+            })
         }
     };
     for (i, define) in pins.sqlite_defines.iter().enumerate() {
@@ -205,18 +198,4 @@ pub(super) fn sdk(ctx: &Ctx, sdk: &SdkSource) -> Result<SdkPlan, MatrixError> {
         version: sdk.version.clone(),
         location,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn go_releases_from_attributes() {
-        let go = |a: &str| GoToolchain::Nixpkgs(a.to_owned());
-        assert_eq!(go("go_1_25").release().as_deref(), Some("1.25"));
-        assert_eq!(go("go").release(), None);
-        assert_eq!(go("go_1_25").to_string(), "nixpkgs' go_1_25");
-        assert_eq!(go("go_1_25").nixpkgs_attr(), "go_1_25");
-    }
 }

@@ -39,6 +39,7 @@ pub(super) fn resolve_all(
     ctx: &Ctx,
     m: &Matrix,
     have_sdk: bool,
+    sqlite: bool,
 ) -> Result<Vec<TargetPlan>, MatrixError> {
     if m.targets.0.is_empty() {
         return Err(ctx.invalid(
@@ -66,6 +67,7 @@ pub(super) fn resolve_all(
             defaults: &m.defaults,
             spec: &spec,
             sqlite_defines: &m.pins.sqlite_defines,
+            sqlite,
         };
         targets.push(TargetPlan {
             name: name.clone(),

@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use super::{
     DefaultPackage, Plan, ProjectPlan, SdkLocation, SdkPlan, SqliteSource, StampPlan, TargetPlan,
-    VendorHashPlan, ZigPlan, COMPAT_HEADER,
+    ToolchainPlan, VendorHashPlan, COMPAT_HEADER,
 };
 use crate::matrix::{DarwinLinker, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goos, Runner, Version};
@@ -21,7 +21,8 @@ impl Serialize for Plan {
             generator: GENERATOR,
             project: ProjectWire::new(&self.project, &self.project.vendor_hash),
             zig: &self.zig,
-            sqlite: SqliteWire::new(&self.sqlite),
+            go: &self.go,
+            sqlite: self.sqlite.as_ref().map(SqliteWire::new),
             darwin_sdk: self.darwin_sdk.as_ref().map(SdkWire::new),
             needs_osxcross: self.needs_osxcross(),
             darwin_minimum: &self.darwin_minimum,
@@ -37,8 +38,9 @@ impl Serialize for Plan {
 struct PlanWire<'a> {
     generator: &'static str,
     project: ProjectWire<'a, &'a VendorHashPlan>,
-    zig: &'a ZigPlan,
-    sqlite: SqliteWire<'a>,
+    zig: &'a ToolchainPlan,
+    go: &'a ToolchainPlan,
+    sqlite: Option<SqliteWire<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     darwin_sdk: Option<SdkWire<'a>>,
     needs_osxcross: bool,
@@ -61,7 +63,6 @@ pub(crate) struct ProjectWire<'a, V> {
     ldflags: &'a [String],
     env: &'a BTreeMap<String, String>,
     vendor_hash: V,
-    go: &'a str,
     stamp: &'a StampPlan,
     default_package: &'a str,
     check_args: Option<&'a [String]>,
@@ -80,7 +81,6 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
             ldflags: &p.ldflags,
             env: &p.env,
             vendor_hash,
-            go: p.go.nixpkgs_attr(),
             stamp: &p.stamp,
             default_package: match &p.default_package {
                 DefaultPackage::All => "all",
@@ -92,31 +92,24 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
     }
 }
 
-/// `sqlite`: `source` is `nixpkgs` or `url` (with `version`, `url`, `hash`).
+/// `sqlite` (`null` without SQLite): the amalgamation tarball and the
+/// header musl targets force-include.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SqliteWire<'a> {
     compat_header: &'static str,
-    source: &'static str,
-    version: Option<&'a str>,
-    url: Option<&'a str>,
-    hash: Option<&'a str>,
+    version: &'a str,
+    url: &'a str,
+    hash: &'a str,
 }
 
 impl<'a> SqliteWire<'a> {
     pub(crate) fn new(s: &'a SqliteSource) -> Self {
-        let (source, version, url, hash) = match s {
-            SqliteSource::Nixpkgs => ("nixpkgs", None, None, None),
-            SqliteSource::Tarball { version, url, hash } => {
-                ("url", Some(&**version), Some(&**url), Some(&**hash))
-            }
-        };
         SqliteWire {
             compat_header: COMPAT_HEADER,
-            source,
-            version,
-            url,
-            hash,
+            version: &s.version,
+            url: &s.url,
+            hash: &s.hash,
         }
     }
 }

@@ -334,6 +334,11 @@ impl Platform {
             .expect("plans hold supported platforms")
     }
 
+    /// The platform a Nix system (`x86_64-linux`) runs natively.
+    pub fn native_to(system: &str) -> Option<&'static Platform> {
+        PLATFORMS.iter().find(|p| p.native_system == Some(system))
+    }
+
     /// What its GOOS shares with the others.
     pub fn os(&self) -> &'static OsFacts {
         self.goos.facts()

@@ -110,7 +110,8 @@ templates! {
     flake: Flake, nix, "flake.nix", "flake.nix.hbs";
     default: Default, nix, "nix/default.nix", "default.nix.hbs";
     plan: PlanNix, nix, "nix/plan.nix", "plan.nix.hbs";
-    zig: Zig, nix, "nix/zig.nix", "zig.nix.hbs";
+    zig: Toolchain, nix, "nix/zig.nix", "zig.nix.hbs";
+    go: Toolchain, nix, "nix/go.nix", "go.nix.hbs";
     sqlite: Header, nix, "nix/sqlite.nix", "sqlite.nix.hbs";
     package: Header, nix, "nix/package.nix", "package.nix.hbs";
     checks: Header, nix, "nix/checks.nix", "checks.nix.hbs";
@@ -123,6 +124,7 @@ templates! {
 /// Files [`render`] writes only for some plans; `gen` removes them when a
 /// plan no longer needs them.
 pub const OPTIONAL_OUTPUTS: &[&str] = &[
+    sqlite().output,
     darwin_stubs().output,
     darwin_stubs_script().output,
     osxcross().output,
@@ -135,8 +137,11 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     flake().add(&mut out, &views::Flake::new(ctx))?;
     default().add(&mut out, &views::Default::new(ctx))?;
     plan().add(&mut out, &views::PlanNix::new(ctx))?;
-    zig().add(&mut out, &views::Zig::new(ctx))?;
-    sqlite().add(&mut out, &header)?;
+    zig().add(&mut out, &views::Toolchain::new(ctx, &ctx.plan.zig))?;
+    go().add(&mut out, &views::Toolchain::new(ctx, &ctx.plan.go))?;
+    if ctx.plan.sqlite.is_some() {
+        sqlite().add(&mut out, &header)?;
+    }
     package().add(&mut out, &header)?;
     checks().add(&mut out, &header)?;
     if ctx.plan.needs_darwin_stubs() {

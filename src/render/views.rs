@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::RenderContext;
 use crate::pins::{OsxcrossPin, OSXCROSS};
-use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire};
+use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire, ToolchainPlan};
 use crate::GENERATOR;
 
 /// The header every generated file starts with names the matrix.
@@ -65,6 +65,7 @@ impl<'a> Flake<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct Default<'a> {
     matrix_name: &'a str,
+    sqlite: bool,
     needs_darwin_stubs: bool,
     needs_osxcross: bool,
 }
@@ -73,6 +74,7 @@ impl<'a> Default<'a> {
     pub fn new(ctx: &'a RenderContext) -> Self {
         Default {
             matrix_name: &ctx.matrix_name,
+            sqlite: ctx.plan.sqlite.is_some(),
             needs_darwin_stubs: ctx.plan.needs_darwin_stubs(),
             needs_osxcross: ctx.plan.needs_osxcross(),
         }
@@ -80,30 +82,56 @@ impl<'a> Default<'a> {
 }
 
 /// `nix/plan.nix`: the plan as `targets --json` prints it, with targets and
-/// Zig tarballs keyed by name and `vendorHash` resolved.
+/// the Zig and Go tarballs keyed by name and `vendorHash` resolved.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanNix<'a> {
     matrix_name: &'a str,
     generator: &'static str,
     project: ProjectWire<'a, Option<&'a str>>,
-    zig: ZigNix<'a>,
-    sqlite: SqliteWire<'a>,
+    zig: ToolchainNix<'a>,
+    go: ToolchainNix<'a>,
+    sqlite: Option<SqliteWire<'a>>,
     darwin_sdk: Option<SdkWire<'a>>,
     darwin_minimum: &'a str,
     targets: BTreeMap<&'a str, TargetWire<'a>>,
 }
 
 #[derive(Serialize)]
-struct ZigNix<'a> {
+struct ToolchainNix<'a> {
     version: &'a str,
-    tarballs: BTreeMap<&'a str, ZigTarballNix<'a>>,
+    tarballs: BTreeMap<&'a str, TarballNix<'a>>,
 }
 
 #[derive(Serialize)]
-struct ZigTarballNix<'a> {
+struct TarballNix<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goarch: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goos: Option<&'a str>,
     hash: &'a str,
     url: &'a str,
+}
+
+impl<'a> ToolchainNix<'a> {
+    fn new(t: &'a ToolchainPlan) -> Self {
+        ToolchainNix {
+            version: &t.version,
+            tarballs: t
+                .tarballs
+                .iter()
+                .map(|t| {
+                    let nix = TarballNix {
+                        goarch: t.goarch,
+                        goos: t.goos,
+                        hash: &t.hash,
+                        url: &t.url,
+                    };
+                    (t.system.as_str(), nix)
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> PlanNix<'a> {
@@ -113,24 +141,9 @@ impl<'a> PlanNix<'a> {
             matrix_name: &ctx.matrix_name,
             generator: GENERATOR,
             project: ProjectWire::new(&plan.project, ctx.vendor_hash.as_deref()),
-            zig: ZigNix {
-                version: &plan.zig.version,
-                tarballs: plan
-                    .zig
-                    .tarballs
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.system.as_str(),
-                            ZigTarballNix {
-                                hash: &t.hash,
-                                url: &t.url,
-                            },
-                        )
-                    })
-                    .collect(),
-            },
-            sqlite: SqliteWire::new(&plan.sqlite),
+            zig: ToolchainNix::new(&plan.zig),
+            go: ToolchainNix::new(&plan.go),
+            sqlite: plan.sqlite.as_ref().map(SqliteWire::new),
             darwin_sdk: plan.darwin_sdk.as_ref().map(SdkWire::new),
             darwin_minimum: &plan.darwin_minimum,
             targets: plan
@@ -142,19 +155,19 @@ impl<'a> PlanNix<'a> {
     }
 }
 
-/// `nix/zig.nix`.
+/// `nix/zig.nix` and `nix/go.nix`: a pinned toolchain.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Zig<'a> {
+pub struct Toolchain<'a> {
     matrix_name: &'a str,
     version: &'a str,
 }
 
-impl<'a> Zig<'a> {
-    pub fn new(ctx: &'a RenderContext) -> Self {
-        Zig {
+impl<'a> Toolchain<'a> {
+    pub fn new(ctx: &'a RenderContext, toolchain: &'a ToolchainPlan) -> Self {
+        Toolchain {
             matrix_name: &ctx.matrix_name,
-            version: &ctx.plan.zig.version,
+            version: &toolchain.version,
         }
     }
 }

@@ -460,6 +460,9 @@ fn darwin_links_without_an_sdk_and_merges_into_a_universal_binary() {
 /// Every package of every system evaluates in pure mode (flakes are pure by
 /// default), against the fixture: `nix flake check` needs that, and users on
 /// any of the four build hosts get a working flake.
+/// Every build host's packages, checks, dev shell and apps evaluate to
+/// derivations, against a fixture that enforces `meta.platforms` as nixpkgs
+/// does (a Linux-only package in a darwin dev shell would refuse here).
 #[test]
 #[ignore = "e2e: builds the example in the Nix sandbox (minutes); scripts/test runs it"]
 fn the_flake_evaluates_in_pure_mode_for_every_system() {
@@ -470,32 +473,93 @@ fn the_flake_evaluates_in_pure_mode_for_every_system() {
         "x86_64-darwin",
         "aarch64-darwin",
     ] {
-        let out = Command::new("nix")
+        let drvs = |output: &str| -> std::collections::BTreeMap<String, String> {
+            let out = Command::new("nix")
+                .args([
+                    "eval",
+                    "--json",
+                    &format!("{}#{output}.{system}", w.flake_ref()),
+                ])
+                .args(["--apply", "ps: builtins.mapAttrs (n: p: p.drvPath) ps"])
+                .args(&w.nix_args()[..3])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{output}.{system}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        };
+        let packages = drvs("packages");
+        let checks = drvs("checks");
+        for t in &w.plan.targets {
+            assert!(
+                packages.contains_key(&t.name),
+                "{system}: no package {}",
+                t.name
+            );
+            assert!(
+                checks.contains_key(&t.name),
+                "{system}: no check {}",
+                t.name
+            );
+        }
+        assert!(packages.contains_key("all") && packages.contains_key("default"));
+        assert!(
+            drvs("devShells").contains_key("default"),
+            "{system}: no dev shell"
+        );
+        let apps = Command::new("nix")
             .args([
                 "eval",
                 "--json",
-                &format!("{}#packages.{system}", w.flake_ref()),
+                &format!("{}#apps.{system}", w.flake_ref()),
             ])
-            .args(["--apply", "ps: builtins.mapAttrs (n: p: p.drvPath) ps"])
+            .args([
+                "--apply",
+                "as: builtins.mapAttrs (n: a: a.meta.description) as",
+            ])
             .args(&w.nix_args()[..3])
             .output()
             .unwrap();
         assert!(
-            out.status.success(),
-            "{system}: {}",
-            String::from_utf8_lossy(&out.stderr)
+            apps.status.success(),
+            "apps.{system} (each with meta.description): {}",
+            String::from_utf8_lossy(&apps.stderr)
         );
-        let drvs: std::collections::BTreeMap<String, String> =
-            serde_json::from_slice(&out.stdout).unwrap();
-        for t in &w.plan.targets {
-            assert!(
-                drvs.contains_key(&t.name),
-                "{system}: no package {}",
-                t.name
-            );
-        }
-        assert!(drvs.contains_key("all") && drvs.contains_key("default"));
     }
+}
+
+/// No collected binary mentions the Nix store: the pinned official Go has no
+/// nixpkgs patches compiling store paths in (tzdata, iana-etc, mailcap), and
+/// nothing else may leak a build-time path into a distributable binary.
+#[test]
+#[ignore = "e2e: builds the example in the Nix sandbox (minutes); scripts/test runs it"]
+fn no_binary_holds_a_nix_store_path() {
+    let w = world();
+    let mut read = 0;
+    for entry in &w.manifest.targets {
+        for f in &entry.files {
+            let bytes = std::fs::read(w.build.join(&f.path)).unwrap();
+            let hit = bytes
+                .windows(b"/nix/store/".len())
+                .position(|x| x == b"/nix/store/");
+            if let Some(at) = hit {
+                let end = (at + 80).min(bytes.len());
+                panic!(
+                    "{} holds a store path at byte {at}: {}",
+                    f.path,
+                    String::from_utf8_lossy(&bytes[at..end])
+                );
+            }
+            read += 1;
+        }
+    }
+    assert!(
+        read >= e2e_targets(&w.plan).len(),
+        "only {read} binaries read"
+    );
 }
 
 /// Every toolchain path (zig with stubs, zig with an SDK sysroot, osxcross)

@@ -39,7 +39,7 @@ let
   toolchainPath = lib.makeBinPath ([ zig ] ++ lib.optional (target.toolchain == "osxcross") osxcross);
 in
 buildGoModule {
-  pname = "${project.pname}-${target.name}";
+  inherit (target) pname;
   inherit (project) version subPackages tags vendorHash;
   inherit src;
 

@@ -105,6 +105,7 @@
   targets = {
     darwin-amd64 = {
       name = "darwin-amd64";
+      pname = "cgoflake-example-darwin-amd64";
       goos = "darwin";
       goarch = "amd64";
       libc = null;
@@ -145,6 +146,7 @@
     };
     darwin-arm64 = {
       name = "darwin-arm64";
+      pname = "cgoflake-example-darwin-arm64";
       goos = "darwin";
       goarch = "arm64";
       libc = null;
@@ -185,6 +187,7 @@
     };
     linux-386 = {
       name = "linux-386";
+      pname = "cgoflake-example-linux-386";
       goos = "linux";
       goarch = "386";
       libc = "gnu";
@@ -225,6 +228,7 @@
     };
     linux-amd64 = {
       name = "linux-amd64";
+      pname = "cgoflake-example-linux-amd64";
       goos = "linux";
       goarch = "amd64";
       libc = "gnu";
@@ -265,6 +269,7 @@
     };
     linux-amd64-musl = {
       name = "linux-amd64-musl";
+      pname = "cgoflake-example-linux-amd64-musl";
       goos = "linux";
       goarch = "amd64";
       libc = "musl";
@@ -305,6 +310,7 @@
     };
     linux-arm = {
       name = "linux-arm";
+      pname = "cgoflake-example-linux-arm";
       goos = "linux";
       goarch = "arm";
       libc = "gnu";
@@ -347,6 +353,7 @@
     };
     linux-arm64 = {
       name = "linux-arm64";
+      pname = "cgoflake-example-linux-arm64";
       goos = "linux";
       goarch = "arm64";
       libc = "gnu";
@@ -387,6 +394,7 @@
     };
     linux-arm64-musl = {
       name = "linux-arm64-musl";
+      pname = "cgoflake-example-linux-arm64-musl";
       goos = "linux";
       goarch = "arm64";
       libc = "musl";
@@ -427,6 +435,7 @@
     };
     linux-riscv64 = {
       name = "linux-riscv64";
+      pname = "cgoflake-example-linux-riscv64";
       goos = "linux";
       goarch = "riscv64";
       libc = "gnu";
@@ -467,6 +476,7 @@
     };
     windows-amd64 = {
       name = "windows-amd64";
+      pname = "cgoflake-example-windows-amd64";
       goos = "windows";
       goarch = "amd64";
       libc = null;
@@ -508,6 +518,7 @@
     };
     windows-arm64 = {
       name = "windows-arm64";
+      pname = "cgoflake-example-windows-arm64";
       goos = "windows";
       goarch = "arm64";
       libc = null;

@@ -80,15 +80,19 @@ pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let written = write(out, &generated.files, opts.force)?;
+    let changes = write(out, &generated.files, opts.force)?;
     if write_lock_if_missing(out)? {
         println!("wrote {out}/flake.lock (nixpkgs nixos-25.11)");
     }
-    if written.is_empty() {
+    if changes.is_empty() {
         println!("up to date: {count} files");
     }
-    for rel in written {
-        println!("wrote {}", out.join(rel));
+    for (rel, change) in changes {
+        let verb = match change {
+            Change::Wrote => "wrote",
+            Change::Removed => "removed",
+        };
+        println!("{verb} {}", out.join(rel));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -258,11 +262,20 @@ fn stale_files(out: &Utf8Path, files: &Rendered) -> Vec<Utf8PathBuf> {
         .collect()
 }
 
+/// What [`write`] did to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Created or replaced it.
+    Wrote,
+    /// Deleted it: generated before, no longer needed by the plan.
+    Removed,
+}
+
 /// Write rendered files: every file goes to a temporary sibling first and is
 /// renamed into place only when all are written, so an error or a kill never
 /// leaves a half-written file. Files without the generated marker are not
-/// overwritten unless `force`.
-pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8PathBuf>> {
+/// overwritten unless `force`. Returns what changed, file by file.
+pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<(Utf8PathBuf, Change)>> {
     remove_leftover_temp_files(out, files);
     if !force {
         for rel in files.keys() {
@@ -285,14 +298,14 @@ pub fn write(out: &Utf8Path, files: &Rendered, force: bool) -> Result<Vec<Utf8Pa
             continue;
         }
         staged.push(fsutil::stage(&path, content.as_bytes())?);
-        written.push(rel.clone());
+        written.push((rel.clone(), Change::Wrote));
     }
     for file in staged {
         file.commit()?;
     }
     for rel in stale_files(out, files) {
         std::fs::remove_file(out.join(&rel)).with_context(|| format!("removing stale {rel}"))?;
-        written.push(rel);
+        written.push((rel, Change::Removed));
     }
     Ok(written)
 }

@@ -206,8 +206,12 @@ fn stale_optional_files_are_reported_and_removed() {
         String::from_utf8_lossy(&drift.stderr).contains("stale:   nix/osxcross.nix"),
         "{drift:?}"
     );
-    assert!(run(&["gen"]).status.success());
+    let regen = run(&["gen"]);
+    assert!(regen.status.success());
     assert!(!dir.join("nix/osxcross.nix").exists());
+    let said = String::from_utf8_lossy(&regen.stdout);
+    assert!(said.contains("removed ./nix/osxcross.nix"), "{said}");
+    assert!(!said.contains("wrote ./nix/osxcross.nix"), "{said}");
 }
 
 #[test]

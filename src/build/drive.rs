@@ -15,11 +15,16 @@ use camino::{Utf8Path, Utf8PathBuf};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
+use super::watch::{Watch, HEARTBEAT};
+
 /// One `nix build` to run.
 #[derive(Debug, Clone)]
 pub struct BuildJob {
     /// Target name (the flake attribute).
     pub target: String,
+    /// The name of its package's derivation (`<pname>-<version>`), which
+    /// Nix's log names when it builds it.
+    pub derivation: String,
 }
 
 /// The result of one `nix build`.
@@ -81,7 +86,7 @@ pub fn parse_build_json(stdout: &str) -> Result<Utf8PathBuf> {
 /// is built on its own (`opts.jobs` at a time; finished ones are instant) so
 /// every failure is attributed to its target with its own log.
 pub fn run_all(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
-    std::fs::create_dir_all(&opts.log_dir).with_context(|| format!("creating {}", opts.log_dir))?;
+    fresh_log_dir(&opts.log_dir)?;
     if jobs.len() > 1 {
         if let Ok(outcomes) = run_together(jobs, opts) {
             return Ok(outcomes);
@@ -91,22 +96,54 @@ pub fn run_all(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcom
     run_each(jobs, opts)
 }
 
-/// `nix build` of every target in one invocation.
+/// The logs of this run only: those of an earlier run would otherwise
+/// linger beside them and be mistaken for this run's.
+fn fresh_log_dir(dir: &Utf8Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("removing old logs in {dir}"))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {dir}"))
+}
+
+/// `nix build` of every target in one invocation, followed through Nix's
+/// JSON log: the plain log goes to `all.log`, and a line per finished
+/// target (and, without a terminal, a heartbeat) to stderr.
 fn run_together(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
     let started = Instant::now();
     let log = opts.log_dir.join("all.log");
     let log_file = std::fs::File::create(&log).with_context(|| format!("creating {log}"))?;
-    let bar = Progress::new(1).start(&format!("{} targets", jobs.len()));
+    let progress = Progress::new(jobs.len());
+    let bar = progress.start(&format!("{} targets", jobs.len()));
     let mut cmd = Command::new(&opts.nix);
     cmd.args(["build", "--json", "--no-link", "-L", "--keep-going"]);
+    cmd.args(["--log-format", "internal-json"]);
     cmd.args(jobs.iter().map(|j| format!("{}#{}", opts.flake, j.target)));
-    cmd.args(scheduling_args(opts, opts.jobs, available_cores()));
-    let out = cmd
+    let at_once = opts.jobs.min(jobs.len());
+    cmd.args(scheduling_args(opts, at_once, at_once, available_cores()));
+    let mut child = cmd
         .args(&opts.nix_args)
         .stdin(Stdio::null())
-        .stderr(Stdio::from(log_file))
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .with_context(|| format!("running `{} build`", opts.nix))?;
+    let events = child.stderr.take().expect("stderr is piped");
+    let watch = Watch::new(
+        &jobs
+            .iter()
+            .map(|j| (j.target.clone(), j.derivation.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let out = std::thread::scope(|s| {
+        s.spawn(|| watch.follow(events, log_file, &|line| progress.say(line)));
+        if progress.multi.is_none() {
+            s.spawn(|| watch.heartbeat(HEARTBEAT, &|line| progress.say(line)));
+        }
+        let out = child.wait_with_output();
+        watch.end();
+        out
+    })
+    .with_context(|| format!("running `{} build`", opts.nix))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -115,11 +152,14 @@ fn run_together(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutco
     }
     let paths = parse_build_json_many(&String::from_utf8_lossy(&out.stdout), jobs.len())?;
     let elapsed = started.elapsed();
+    let built = watch.built();
     Ok(jobs
         .iter()
         .zip(paths)
         .map(|(job, path)| {
-            eprintln!("built {} ({})", job.target, path);
+            if !built.contains(&job.target) {
+                progress.say(format!("{} was built before: {path}", job.target));
+            }
             BuildOutcome {
                 target: job.target.clone(),
                 out_path: Some(path),
@@ -152,20 +192,26 @@ pub fn parse_build_json_many(stdout: &str, expected: usize) -> Result<Vec<Utf8Pa
         .collect()
 }
 
-/// `--max-jobs` (builds at once in this `nix` process) and `--cores` for
-/// `opts.jobs` builds at once in all, unless the user passed their own.
-/// Nix's default gives every build all cores, so `--jobs N` would run
-/// N×cores compiler processes; splitting the cores keeps the machine busy
-/// without thrashing it.
-fn scheduling_args(opts: &DriveOptions, max_jobs: usize, cores: usize) -> Vec<String> {
+/// `--max-jobs` (derivations one `nix` process builds at once) and
+/// `--cores` for `at_once` builds running together on this machine (in one
+/// `nix` process, or in as many processes), unless the user passed their own. Nix's default gives every build all cores, so `--jobs N` would
+/// run N×cores compiler processes; splitting the cores among the builds
+/// that really run at once keeps the machine busy without thrashing it (a
+/// single target gets every core).
+fn scheduling_args(
+    opts: &DriveOptions,
+    max_jobs: usize,
+    at_once: usize,
+    cores: usize,
+) -> Vec<String> {
     let given = |names: &[&str]| opts.nix_args.iter().any(|a| names.contains(&a.as_str()));
-    let jobs = opts.jobs.max(1);
+    let at_once = at_once.max(1);
     let mut args = Vec::new();
     if !given(&["--max-jobs", "-j"]) {
         args.extend(["--max-jobs".to_owned(), max_jobs.max(1).to_string()]);
     }
     if !given(&["--cores"]) {
-        args.extend(["--cores".to_owned(), (cores / jobs).max(1).to_string()]);
+        args.extend(["--cores".to_owned(), (cores / at_once).max(1).to_string()]);
     }
     args
 }
@@ -175,6 +221,7 @@ fn available_cores() -> usize {
 }
 
 /// Run every job on its own, `opts.jobs` at a time; outcomes in job order.
+/// A line per finished target, and without a terminal a heartbeat.
 pub fn run_each(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutcome>> {
     std::fs::create_dir_all(&opts.log_dir).with_context(|| format!("creating {}", opts.log_dir))?;
     let queue: Arc<Mutex<VecDeque<(usize, BuildJob)>>> =
@@ -182,22 +229,35 @@ pub fn run_each(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutco
     let results: Arc<Mutex<Vec<Option<BuildOutcome>>>> =
         Arc::new(Mutex::new(vec![None; jobs.len()]));
     let progress = Progress::new(jobs.len());
+    let watch = Watch::new(&[]);
+    let at_once = opts.jobs.clamp(1, jobs.len().max(1));
 
     std::thread::scope(|scope| {
-        for _ in 0..opts.jobs.clamp(1, jobs.len().max(1)) {
-            let queue = Arc::clone(&queue);
-            let results = Arc::clone(&results);
-            let progress = &progress;
-            scope.spawn(move || loop {
-                let Some((index, job)) = queue.lock().expect("queue lock").pop_front() else {
-                    break;
-                };
-                let bar = progress.start(&job.target);
-                let outcome = build_one(&job, opts);
-                progress.finish(bar, &outcome);
-                results.lock().expect("results lock")[index] = Some(outcome);
-            });
+        let workers: Vec<_> = (0..at_once)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                let results = Arc::clone(&results);
+                let (progress, watch) = (&progress, &watch);
+                scope.spawn(move || loop {
+                    let Some((index, job)) = queue.lock().expect("queue lock").pop_front() else {
+                        break;
+                    };
+                    let bar = progress.start(&job.target);
+                    watch.begin(index as u64, &job.target);
+                    let outcome = build_one(&job, opts, at_once);
+                    watch.finish(index as u64);
+                    progress.finish(bar, &outcome);
+                    results.lock().expect("results lock")[index] = Some(outcome);
+                })
+            })
+            .collect();
+        if progress.multi.is_none() {
+            scope.spawn(|| watch.heartbeat(HEARTBEAT, &|line| progress.say(line)));
         }
+        for w in workers {
+            let _ = w.join();
+        }
+        watch.end();
     });
     let results = Arc::try_unwrap(results)
         .expect("threads joined")
@@ -209,7 +269,8 @@ pub fn run_each(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutco
         .collect())
 }
 
-fn build_one(job: &BuildJob, opts: &DriveOptions) -> BuildOutcome {
+/// One target's `nix build`, one of `at_once` running side by side.
+fn build_one(job: &BuildJob, opts: &DriveOptions, at_once: usize) -> BuildOutcome {
     let started = Instant::now();
     let log = opts.log_dir.join(format!("{}.log", job.target));
     let attempt = || -> Result<Utf8PathBuf> {
@@ -218,7 +279,7 @@ fn build_one(job: &BuildJob, opts: &DriveOptions) -> BuildOutcome {
         let out = Command::new(&opts.nix)
             .args(["build", "--json", "--no-link", "-L"])
             .arg(&installable)
-            .args(scheduling_args(opts, 1, available_cores()))
+            .args(scheduling_args(opts, 1, at_once, available_cores()))
             .args(&opts.nix_args)
             .stdin(Stdio::null())
             .stderr(Stdio::from(log_file))
@@ -290,6 +351,16 @@ impl Progress {
         }
     }
 
+    /// A line for whoever watches: above the spinners on a terminal.
+    fn say(&self, line: String) {
+        match &self.multi {
+            Some(multi) => {
+                let _ = multi.println(line);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn finish(&self, bar: Option<ProgressBar>, outcome: &BuildOutcome) {
         let mut done = self.done.lock().expect("progress lock");
         *done += 1;
@@ -337,17 +408,23 @@ mod tests {
     }
 
     #[test]
-    fn jobs_split_the_cores() {
+    fn the_cores_are_split_among_the_builds_that_run_at_once() {
+        // Two targets built together by one nix: two builds, half the cores each.
         assert_eq!(
-            scheduling_args(&opts(2, &[]), 2, 8),
+            scheduling_args(&opts(2, &[]), 2, 2, 8),
             ["--max-jobs", "2", "--cores", "4"]
         );
-        // One build per nix process when each target has its own.
+        // One target with the default --jobs 2: it is alone, it gets every core.
         assert_eq!(
-            scheduling_args(&opts(3, &[]), 1, 2),
-            ["--max-jobs", "1", "--cores", "1"]
+            scheduling_args(&opts(2, &[]), 1, 1, 2),
+            ["--max-jobs", "1", "--cores", "2"]
+        );
+        // One nix per target, three side by side.
+        assert_eq!(
+            scheduling_args(&opts(3, &[]), 1, 3, 6),
+            ["--max-jobs", "1", "--cores", "2"]
         );
         // The user's own settings win.
-        assert!(scheduling_args(&opts(2, &["--cores", "16", "-j", "4"]), 2, 8).is_empty());
+        assert!(scheduling_args(&opts(2, &["--cores", "16", "-j", "4"]), 2, 2, 8).is_empty());
     }
 }

@@ -6,6 +6,7 @@ pub mod archive;
 pub mod collect;
 pub mod drive;
 pub mod universal;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,7 @@ pub fn run(cmd: &BuildCommand) -> Result<ExitCode> {
         .iter()
         .map(|t| drive::BuildJob {
             target: t.name.clone(),
+            derivation: format!("{}-{}", t.pname, plan.project.version),
         })
         .collect();
     let outcomes = drive::run_all(&jobs, &opts)?;

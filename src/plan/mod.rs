@@ -152,6 +152,9 @@ pub struct Target {
 pub struct TargetPlan {
     /// Name: the flake attribute and the build job.
     pub name: String,
+    /// Its package's `pname`: `<project pname>-<name>` (the derivation is
+    /// `<pname>-<version>`, which `cgoflake build` follows in Nix's log).
+    pub pname: String,
     /// What it is.
     pub target: Target,
     /// How it is built.

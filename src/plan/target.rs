@@ -71,6 +71,7 @@ pub(super) fn resolve_all(
         };
         targets.push(TargetPlan {
             name: name.clone(),
+            pname: format!("{}-{name}", m.project.pname),
             recipe: Recipe::new(&target, &extra),
             out_dir: out_dir(&target),
             target,

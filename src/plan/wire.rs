@@ -144,6 +144,7 @@ impl<'a> SdkWire<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TargetWire<'a> {
     name: &'a str,
+    pname: &'a str,
     goos: Goos,
     goarch: Goarch,
     libc: Option<&'static str>,
@@ -172,6 +173,7 @@ impl<'a> TargetWire<'a> {
         let (target, recipe) = (&t.target, &t.recipe);
         TargetWire {
             name: &t.name,
+            pname: &t.pname,
             goos: target.goos(),
             goarch: target.goarch(),
             libc: target.libc.as_ref().map(|l| l.name()),

@@ -13,11 +13,10 @@ use crate::platform::{Goarch, Goos, Libc};
 /// `cgoflake inspect FILE --target NAME`: print what the binary is, then
 /// every problem (exit 1) or that it fits.
 pub fn inspect_command(file: &Utf8Path, target: &str, matrix: &Utf8Path) -> Result<ExitCode> {
-    let plan = plan::load(matrix)?;
-    let t = plan.select(&[target.to_owned()])?[0];
+    let t = inspected_target(target, matrix)?;
     let info = super::read(file)?;
     println!("{}", serde_json::to_string_pretty(&info)?);
-    let problems = problems(&info, &t.target);
+    let problems = problems(&info, &t);
     if problems.is_empty() {
         eprintln!("{file}: fits target {target}");
         return Ok(ExitCode::SUCCESS);
@@ -26,6 +25,26 @@ pub fn inspect_command(file: &Utf8Path, target: &str, matrix: &Utf8Path) -> Resu
         eprintln!("{file}: {p}");
     }
     Ok(ExitCode::FAILURE)
+}
+
+/// What `--target` names: a target of the matrix, or (with or without a
+/// matrix) a short form like `linux/arm64/musl` with cgoflake's defaults.
+fn inspected_target(target: &str, matrix: &Utf8Path) -> Result<Target> {
+    if matrix.is_file() {
+        let plan = plan::load(matrix)?;
+        if let Some(t) = plan.targets.iter().find(|t| t.name == target) {
+            return Ok(t.target.clone());
+        }
+        if !target.contains('/') {
+            return Ok(plan.select(&[target.to_owned()])?[0].target.clone());
+        }
+    } else if !target.contains('/') {
+        anyhow::bail!(
+            "no matrix at {matrix} to look target `{target}` up in: name the target as goos/goarch[/musl] \
+             (e.g. linux/arm64/musl), or pass --matrix"
+        );
+    }
+    Ok(plan::standalone_target(Utf8Path::new("--target"), target)?)
 }
 
 /// Everything that is wrong with `info` for `t`; empty when it fits.

@@ -265,6 +265,18 @@ impl Plan {
     }
 }
 
+/// A target in the short form (`goos/goarch[/musl]`) with cgoflake's
+/// defaults (glibc floor, minimum macOS), without a matrix; errors name
+/// `origin` in place of a matrix file.
+pub fn standalone_target(origin: &Utf8Path, short: &str) -> Result<Target, MatrixError> {
+    let ctx = Ctx {
+        file: origin,
+        base: Utf8PathBuf::from("."),
+        out_dir: Utf8Path::new("."),
+    };
+    target::standalone(&ctx, short)
+}
+
 /// Read, parse and resolve a matrix file, with the flake generated beside it.
 pub fn load(matrix_file: &Utf8Path) -> Result<Plan, MatrixError> {
     let m = matrix::load(matrix_file)?;

@@ -34,6 +34,15 @@ impl TargetKey {
     }
 }
 
+/// A target named in the short form (`linux/arm64/musl`) with cgoflake's
+/// defaults, outside any matrix (`cgoflake inspect FILE --target
+/// linux/arm64/musl`). Errors name `origin` (e.g. `--target`) as their file.
+pub(super) fn standalone(ctx: &Ctx, short: &str) -> Result<Target, MatrixError> {
+    let key = TargetKey::Short(String::new());
+    let spec = parse_short(ctx, key.entry(), short)?;
+    resolve(ctx, &key, &spec, &TargetDefaults::default(), false)
+}
+
 /// Every target, sorted by name, each with its own output directory.
 pub(super) fn resolve_all(
     ctx: &Ctx,

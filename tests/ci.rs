@@ -127,6 +127,49 @@ fn github_workflow_has_one_build_job_per_target() {
     assert_eq!(std::fs::read_to_string(&wf_path).unwrap(), text);
 }
 
+/// actionlint (github.com/rhysd/actionlint, from the Go module proxy) checks
+/// the generated workflow against GitHub's schema and known actions' inputs,
+/// its `${{ }}` expressions, and, with shellcheck installed, the shell of
+/// every `run:` step.
+#[test]
+fn actionlint_finds_nothing_in_the_generated_workflow() {
+    let actionlint = Command::new("go")
+        .args(["env", "GOPATH"])
+        .output()
+        .ok()
+        .map(|o| {
+            Utf8PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("bin/actionlint")
+        })
+        .filter(|p| p.is_file())
+        .map_or_else(|| Utf8PathBuf::from("actionlint"), |p| p);
+    let have = common::runs(actionlint.as_str(), &["-version"]);
+    if !common::require("actionlint", have)
+        || !common::require("shellcheck", common::runs("shellcheck", &["--version"]))
+    {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Utf8Path::from_path(tmp.path()).unwrap();
+    let matrix = small_project(dir, r#", "checkArgs": ["selftest"]"#);
+    let out = cgoflake(&["gen", "--matrix", matrix.as_str(), "--ci", "github"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lint = Command::new(actionlint.as_str())
+        .arg("-no-color")
+        .arg(dir.join(WORKFLOW))
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "actionlint:\n{}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+}
+
 #[test]
 fn gen_check_covers_a_generated_workflow_only() {
     let tmp = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 #   nix build .#cgoflake      the tool
 #   nix run .#cgoflake -- gen
 #   nix develop               rust, the pinned go and zig, nix tooling
-{ self, nixpkgs, system, pkgs }:
+{ pkgs, ... }:
 
 let
   inherit (pkgs) lib;

@@ -48,13 +48,39 @@ let
       };
     };
 
-  packageFor = target: import ./package.nix {
-    inherit (pkgs) lib stdenv;
-    inherit buildGoModule zig plan target src rev lastModified;
+  # Each target's cross-compiling environment, shared by its package and its
+  # Go build cache.
+  crossFor = target: import ./cross.nix {
+    inherit (pkgs) lib;
+    inherit zig target;
     sqlite = sqliteFor target;
     darwinStubs = darwinStubs;
     osxcross = null;
     macosSdk = if macosSdk == null then null else macosSdk.root;
+  };
+
+  # The vendored modules, exactly as buildGoModule makes them for every
+  # target (package.nix gives all targets this one go-modules derivation).
+  goModules = (buildGoModule {
+    inherit (plan.project) pname version vendorHash;
+    inherit src;
+    env = plan.project.env;
+    overrideModAttrs = _final: _prev: { name = "${plan.project.pname}-${plan.project.version}-go-modules"; };
+  }).goModules;
+
+  # Each target's Go build cache: its dependencies compiled once.
+  goCacheFor = target: import ./go-cache.nix {
+    inherit (pkgs) lib stdenv;
+    inherit go goModules src plan target;
+    cross = crossFor target;
+  };
+
+  packageFor = target: import ./package.nix {
+    inherit (pkgs) lib stdenv;
+    inherit buildGoModule plan target src rev lastModified;
+    cross = crossFor target;
+    goCache = goCacheFor target;
+    sqlite = sqliteFor target;
   };
 
   targets = lib.mapAttrs (_: packageFor) plan.targets;

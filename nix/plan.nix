@@ -15,6 +15,7 @@
     tags = [ "libsqlite3" ];
     ldflags = [ ];
     env = { };
+    goCache = true;
     vendorHash = "sha256-B6YYOE4ZT7wwGPBIg+f24DOetn0s3wzZNmqdOsv8W+I=";
     stamp = {
       version = "main.version";

@@ -77,6 +77,11 @@ pub struct Project {
     /// go.mod's `toolchain`/`go` line asks for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub go: Option<String>,
+    /// Give every target a Go build cache derivation (its dependencies
+    /// compiled once; a Go-only change then recompiles only the module's own
+    /// packages). `false`: one derivation less per target, full Go builds.
+    #[serde(default = "default_true")]
+    pub go_cache: bool,
     /// Go variables (`-X pkg.var=`) that receive version, commit and build time.
     #[serde(default)]
     pub stamp: Stamp,
@@ -413,6 +418,9 @@ fn default_sub_packages() -> Vec<String> {
 }
 fn default_vendor_hash() -> Option<String> {
     Some("auto".to_owned())
+}
+fn default_true() -> bool {
+    true
 }
 fn default_zig() -> String {
     crate::pins::DEFAULT_ZIG.to_owned()

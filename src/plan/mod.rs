@@ -82,6 +82,8 @@ pub struct ProjectPlan {
     pub ldflags: Vec<String>,
     /// Extra environment for the Go build.
     pub env: BTreeMap<String, String>,
+    /// Each target gets a Go build cache derivation (nix/go-cache.nix).
+    pub go_cache: bool,
     /// `vendorHash` as written in the matrix (`auto` until `gen` computes it).
     pub vendor_hash: VendorHashPlan,
     /// `-X` stamp targets.

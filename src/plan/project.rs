@@ -63,6 +63,7 @@ pub(super) fn resolve(ctx: &Ctx, p: &Project, sqlite: bool) -> Result<ProjectPla
         tags,
         ldflags: p.ldflags.clone(),
         env: p.env.clone(),
+        go_cache: p.go_cache,
         vendor_hash,
         stamp,
         default_package: DefaultPackage::All,

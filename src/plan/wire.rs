@@ -62,6 +62,7 @@ pub(crate) struct ProjectWire<'a, V> {
     tags: &'a [String],
     ldflags: &'a [String],
     env: &'a BTreeMap<String, String>,
+    go_cache: bool,
     vendor_hash: V,
     stamp: &'a StampPlan,
     default_package: &'a str,
@@ -80,6 +81,7 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
             tags: &p.tags,
             ldflags: &p.ldflags,
             env: &p.env,
+            go_cache: p.go_cache,
             vendor_hash,
             stamp: &p.stamp,
             default_package: match &p.default_package {

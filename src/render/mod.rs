@@ -113,6 +113,8 @@ templates! {
     zig: Toolchain, nix, "nix/zig.nix", "zig.nix.hbs";
     go: Toolchain, nix, "nix/go.nix", "go.nix.hbs";
     sqlite: Header, nix, "nix/sqlite.nix", "sqlite.nix.hbs";
+    cross: Header, nix, "nix/cross.nix", "cross.nix.hbs";
+    go_cache: Header, nix, "nix/go-cache.nix", "go-cache.nix.hbs";
     package: Header, nix, "nix/package.nix", "package.nix.hbs";
     checks: Header, nix, "nix/checks.nix", "checks.nix.hbs";
     darwin_stubs: Header, nix, "nix/darwin-stubs.nix", "darwin-stubs.nix.hbs";
@@ -125,6 +127,7 @@ templates! {
 /// plan no longer needs them.
 pub const OPTIONAL_OUTPUTS: &[&str] = &[
     sqlite().output,
+    go_cache().output,
     darwin_stubs().output,
     darwin_stubs_script().output,
     osxcross().output,
@@ -141,6 +144,10 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     go().add(&mut out, &views::Toolchain::new(ctx, &ctx.plan.go))?;
     if ctx.plan.sqlite.is_some() {
         sqlite().add(&mut out, &header)?;
+    }
+    cross().add(&mut out, &header)?;
+    if ctx.plan.project.go_cache {
+        go_cache().add(&mut out, &header)?;
     }
     package().add(&mut out, &header)?;
     checks().add(&mut out, &header)?;

@@ -66,6 +66,7 @@ impl<'a> Flake<'a> {
 pub struct Default<'a> {
     matrix_name: &'a str,
     sqlite: bool,
+    go_cache: bool,
     needs_darwin_stubs: bool,
     needs_osxcross: bool,
 }
@@ -75,6 +76,7 @@ impl<'a> Default<'a> {
         Default {
             matrix_name: &ctx.matrix_name,
             sqlite: ctx.plan.sqlite.is_some(),
+            go_cache: ctx.plan.project.go_cache,
             needs_darwin_stubs: ctx.plan.needs_darwin_stubs(),
             needs_osxcross: ctx.plan.needs_osxcross(),
         }

@@ -141,7 +141,7 @@ fn actionlint_finds_nothing_in_the_generated_workflow() {
             Utf8PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("bin/actionlint")
         })
         .filter(|p| p.is_file())
-        .map_or_else(|| Utf8PathBuf::from("actionlint"), |p| p);
+        .unwrap_or_else(|| Utf8PathBuf::from("actionlint"));
     let have = common::runs(actionlint.as_str(), &["-version"]);
     if !common::require("actionlint", have)
         || !common::require("shellcheck", common::runs("shellcheck", &["--version"]))

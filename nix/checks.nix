@@ -20,30 +20,37 @@ let
   shellFunctions = ''
     fail() { echo "cgoflake check: FAIL: $*" >&2; exit 1; }
 
-    # The unsigned little-endian integer of $3 bytes at offset $2 of file $1.
-    le() {
+    # The unsigned integer of $3 bytes at offset $2 of file $1, in the byte
+    # order $order (little, or big once check_machine read a big-endian ELF).
+    order=little
+    uint() {
       v=0; m=1
-      for b in $(od -An -v -t u1 -j "$2" -N "$3" "$1"); do
-        v=$((v + b * m)); m=$((m * 256))
-      done
+      bytes=$(od -An -v -t u1 -j "$2" -N "$3" "$1")
+      if [ "$order" = big ]; then
+        for b in $bytes; do v=$((v * 256 + b)); done
+      else
+        for b in $bytes; do v=$((v + b * m)); m=$((m * 256)); done
+      fi
       echo "$v"
     }
 
-    # check_machine FILE FORMAT MACHINE
+    # check_machine FILE FORMAT MACHINE BYTE-ORDER
     check_machine() {
+      order=little
       case "$2" in
         elf)
-          [ "$(le "$1" 0 4)" = 1179403647 ] || fail "$1: not an ELF file"
-          [ "$(le "$1" 5 1)" = 1 ] || fail "$1: not a little-endian ELF file"
-          got=$(le "$1" 18 2) ;;
+          [ "$(uint "$1" 0 4)" = 1179403647 ] || fail "$1: not an ELF file"
+          case "$(uint "$1" 5 1)" in 1) order=little ;; 2) order=big ;; *) fail "$1: no ELF byte order" ;; esac
+          [ "$order" = "$4" ] || fail "$1: a $order-endian ELF file, expected $4-endian"
+          got=$(uint "$1" 18 2) ;;
         pe)
-          [ "$(le "$1" 0 2)" = 23117 ] || fail "$1: not a PE file (no MZ header)"
-          pe=$(le "$1" 60 4)
-          [ "$(le "$1" "$pe" 4)" = 17744 ] || fail "$1: no PE signature"
-          got=$(le "$1" $((pe + 4)) 2) ;;
+          [ "$(uint "$1" 0 2)" = 23117 ] || fail "$1: not a PE file (no MZ header)"
+          pe=$(uint "$1" 60 4)
+          [ "$(uint "$1" "$pe" 4)" = 17744 ] || fail "$1: no PE signature"
+          got=$(uint "$1" $((pe + 4)) 2) ;;
         macho)
-          [ "$(le "$1" 0 4)" = 4277009103 ] || fail "$1: not a 64-bit Mach-O file"
-          got=$(le "$1" 4 4) ;;
+          [ "$(uint "$1" 0 4)" = 4277009103 ] || fail "$1: not a 64-bit Mach-O file"
+          got=$(uint "$1" 4 4) ;;
         *) fail "unknown binary format $2" ;;
       esac
       [ "$got" = "$3" ] || fail "$1: $2 machine $got, expected $3"
@@ -52,15 +59,15 @@ let
 
     # elf_phdrs FILE: "type offset filesz" of every ELF program header.
     elf_phdrs() {
-      if [ "$(le "$1" 4 1)" = 2 ]; then
-        off=$(le "$1" 32 8); size=$(le "$1" 54 2); n=$(le "$1" 56 2); o=8; s=32; w=8
+      if [ "$(uint "$1" 4 1)" = 2 ]; then
+        off=$(uint "$1" 32 8); size=$(uint "$1" 54 2); n=$(uint "$1" 56 2); o=8; s=32; w=8
       else
-        off=$(le "$1" 28 4); size=$(le "$1" 42 2); n=$(le "$1" 44 2); o=4; s=16; w=4
+        off=$(uint "$1" 28 4); size=$(uint "$1" 42 2); n=$(uint "$1" 44 2); o=4; s=16; w=4
       fi
       i=0
       while [ "$i" -lt "$n" ]; do
         p=$((off + i * size))
-        echo "$(le "$1" "$p" 4) $(le "$1" $((p + o)) "$w") $(le "$1" $((p + s)) "$w")"
+        echo "$(uint "$1" "$p" 4) $(uint "$1" $((p + o)) "$w") $(uint "$1" $((p + s)) "$w")"
         i=$((i + 1))
       done
     }
@@ -135,7 +142,7 @@ let
             *${target.exeSuffix}) ;;
             *) fail "$f: expected a name ending in ${target.exeSuffix}" ;;
           esac
-          check_machine "$f" ${target.binaryFormat} ${toString target.machine}
+          check_machine "$f" ${target.binaryFormat} ${toString target.machine} ${target.byteOrder}
           ${lib.optionalString (target.goos == "linux") ''
             check_interpreter "$f" ${lib.escapeShellArg (if target.interpreter == null then "" else target.interpreter)}
           ''}

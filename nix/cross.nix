@@ -4,7 +4,7 @@
 # build cache (so both compile with exactly the same settings): the Go
 # environment of nix/plan.nix, `zig cc` as the C compiler, and the flags that
 # point cgo at the target's own libraries.
-{ lib, zig, sqlite, darwinStubs, osxcross, macosSdk, target }:
+{ lib, shell, zig, sqlite, darwinStubs, osxcross, macosSdk, target }:
 
 let
   # SQLite's headers and library; on darwin without an SDK, the generated
@@ -35,6 +35,18 @@ in
   # The shell lines a phase runs to enter the environment.
   exports = ''
     export PATH="${toolchainPath}:$PATH"
+    ${lib.optionalString (target.zigDrops != [ ]) ''
+      # cmd/go passes ${lib.concatStringsSep " " target.zigDrops} to this CPU's C compiler, which
+      # zig refuses (pitfall 19): a `zig` ahead on PATH leaves it out.
+      mkdir -p "$TMPDIR/cgoflake-zig"
+      {
+        echo '#!${shell}'
+        echo 'for a; do shift; case $a in ${lib.concatStringsSep "|" target.zigDrops}) ;; *) set -- "$@" "$a" ;; esac; done'
+        echo 'exec ${zig}/bin/zig "$@"'
+      } > "$TMPDIR/cgoflake-zig/zig"
+      chmod +x "$TMPDIR/cgoflake-zig/zig"
+      export PATH="$TMPDIR/cgoflake-zig:$PATH"
+    ''}
     ${lib.concatStringsSep "\n" (lib.mapAttrsToList (name: value: "export ${name}=${lib.escapeShellArg value}") env)}
     # Zig needs a writable cache (HOME is /homeless-shelter), and a build's own
     # caches avoid zig's parallel cache races (pitfalls 2 and 9).

@@ -52,6 +52,7 @@ let
   # Go build cache.
   crossFor = target: import ./cross.nix {
     inherit (pkgs) lib;
+    inherit (pkgs.stdenv) shell;
     inherit zig target;
     sqlite = sqliteFor target;
     darwinStubs = darwinStubs;

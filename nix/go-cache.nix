@@ -60,10 +60,13 @@ stdenv.mkDerivation {
       $vendored ${lib.concatStringsSep " " commonStd} > packages
     go build -tags "$tags" -p "$NIX_BUILD_CORES" $(cat packages)
     # The first cgo link makes zig build the target's C runtime: once, here.
+    # With the target's linker flags: without -w, Go's DWARF would meet
+    # zig's MIPS-typed .debug_info in one link (pitfall 19).
     mkdir -p cgoflake-probe
     printf 'package main\n\n// int cgoflake_probe(void) { return 0; }\nimport "C"\n\nfunc main() { C.cgoflake_probe() }\n' \
       > cgoflake-probe/main.go
-    go build -tags "$tags" -o "$TMPDIR/probe" ./cgoflake-probe
+    go build -tags "$tags" -ldflags ${lib.escapeShellArg (lib.concatStringsSep " " target.goLdflags)} \
+      -o "$TMPDIR/probe" ./cgoflake-probe
     runHook postBuild
   '';
 

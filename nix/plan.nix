@@ -143,7 +143,9 @@
       outDir = "darwin/amd64";
       binaryFormat = "macho";
       machine = 16777223;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
     };
     darwin-arm64 = {
       name = "darwin-arm64";
@@ -184,7 +186,9 @@
       outDir = "darwin/arm64";
       binaryFormat = "macho";
       machine = 16777228;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
     };
     linux-386 = {
       name = "linux-386";
@@ -225,7 +229,9 @@
       outDir = "linux/386";
       binaryFormat = "elf";
       machine = 3;
+      byteOrder = "little";
       interpreter = "/lib/ld-linux.so.2";
+      zigDrops = [ ];
     };
     linux-amd64 = {
       name = "linux-amd64";
@@ -266,7 +272,9 @@
       outDir = "linux/amd64";
       binaryFormat = "elf";
       machine = 62;
+      byteOrder = "little";
       interpreter = "/lib64/ld-linux-x86-64.so.2";
+      zigDrops = [ ];
     };
     linux-amd64-musl = {
       name = "linux-amd64-musl";
@@ -307,7 +315,9 @@
       outDir = "linux/amd64-musl";
       binaryFormat = "elf";
       machine = 62;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
     };
     linux-arm = {
       name = "linux-arm";
@@ -350,7 +360,9 @@
       outDir = "linux/arm";
       binaryFormat = "elf";
       machine = 40;
+      byteOrder = "little";
       interpreter = "/lib/ld-linux-armhf.so.3";
+      zigDrops = [ ];
     };
     linux-arm64 = {
       name = "linux-arm64";
@@ -391,7 +403,9 @@
       outDir = "linux/arm64";
       binaryFormat = "elf";
       machine = 183;
+      byteOrder = "little";
       interpreter = "/lib/ld-linux-aarch64.so.1";
+      zigDrops = [ ];
     };
     linux-arm64-musl = {
       name = "linux-arm64-musl";
@@ -432,7 +446,138 @@
       outDir = "linux/arm64-musl";
       binaryFormat = "elf";
       machine = 183;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
+    };
+    linux-loong64-musl = {
+      name = "linux-loong64-musl";
+      pname = "cgoflake-example-linux-loong64-musl";
+      goos = "linux";
+      goarch = "loong64";
+      libc = "musl";
+      glibc = null;
+      macos = null;
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "loongarch64-linux-musl";
+      goEnv = {
+        CC = "zig cc -target loongarch64-linux-musl";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target loongarch64-linux-musl";
+        GOARCH = "loong64";
+        GOOS = "linux";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
+      cgoLdflags = [ "-O2" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = true;
+      runner = "qemu-loongarch64";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "linux/loong64-musl";
+      binaryFormat = "elf";
+      machine = 258;
+      byteOrder = "little";
+      interpreter = null;
+      zigDrops = [ ];
+    };
+    linux-mips64le = {
+      name = "linux-mips64le";
+      pname = "cgoflake-example-linux-mips64le";
+      goos = "linux";
+      goarch = "mips64le";
+      libc = "gnu";
+      glibc = "2.28";
+      macos = null;
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "mips64el-linux-gnuabi64.2.28";
+      goEnv = {
+        CC = "zig cc -target mips64el-linux-gnuabi64.2.28";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target mips64el-linux-gnuabi64.2.28";
+        GOARCH = "mips64le";
+        GOOS = "linux";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
+      cgoLdflags = [ "-O2" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "qemu-mips64el";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "linux/mips64le";
+      binaryFormat = "elf";
+      machine = 8;
+      byteOrder = "little";
+      interpreter = "/lib64/ld.so.1";
+      zigDrops = [ "-mhard-float" ];
+    };
+    linux-ppc64le = {
+      name = "linux-ppc64le";
+      pname = "cgoflake-example-linux-ppc64le";
+      goos = "linux";
+      goarch = "ppc64le";
+      libc = "gnu";
+      glibc = "2.28";
+      macos = null;
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "powerpc64le-linux-gnu.2.28";
+      goEnv = {
+        CC = "zig cc -target powerpc64le-linux-gnu.2.28";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target powerpc64le-linux-gnu.2.28";
+        GOARCH = "ppc64le";
+        GOOS = "linux";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
+      cgoLdflags = [ "-O2" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "qemu-ppc64le";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "linux/ppc64le";
+      binaryFormat = "elf";
+      machine = 21;
+      byteOrder = "little";
+      interpreter = "/lib64/ld64.so.2";
+      zigDrops = [ ];
     };
     linux-riscv64 = {
       name = "linux-riscv64";
@@ -473,7 +618,52 @@
       outDir = "linux/riscv64";
       binaryFormat = "elf";
       machine = 243;
+      byteOrder = "little";
       interpreter = "/lib/ld-linux-riscv64-lp64d.so.1";
+      zigDrops = [ ];
+    };
+    linux-s390x = {
+      name = "linux-s390x";
+      pname = "cgoflake-example-linux-s390x";
+      goos = "linux";
+      goarch = "s390x";
+      libc = "gnu";
+      glibc = "2.28";
+      macos = null;
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "s390x-linux-gnu.2.28";
+      goEnv = {
+        CC = "zig cc -target s390x-linux-gnu.2.28";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target s390x-linux-gnu.2.28";
+        GOARCH = "s390x";
+        GOOS = "linux";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
+      cgoLdflags = [ "-O2" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "qemu-s390x";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "linux/s390x";
+      binaryFormat = "elf";
+      machine = 22;
+      byteOrder = "big";
+      interpreter = "/lib/ld64.so.1";
+      zigDrops = [ ];
     };
     windows-amd64 = {
       name = "windows-amd64";
@@ -515,7 +705,9 @@
       outDir = "windows/amd64";
       binaryFormat = "pe";
       machine = 34404;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
     };
     windows-arm64 = {
       name = "windows-arm64";
@@ -557,7 +749,9 @@
       outDir = "windows/arm64";
       binaryFormat = "pe";
       machine = 43620;
+      byteOrder = "little";
       interpreter = null;
+      zigDrops = [ ];
     };
   };
 }

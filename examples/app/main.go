@@ -10,6 +10,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -141,20 +142,23 @@ func knnQuery(db *sql.DB) (string, error) {
 	if _, err := db.Exec(`CREATE VIRTUAL TABLE items USING vec0(embedding float[4])`); err != nil {
 		return "", fmt.Errorf("create vec0 table: %w", err)
 	}
+	// Vectors go in as JSON text: sqlite_vec.SerializeFloat32 writes
+	// little-endian floats, which sqlite-vec reads in the machine's byte
+	// order, so a big-endian target (s390x) would see other numbers.
 	for rowid := 1; rowid < len(items); rowid++ {
-		blob, err := sqlite_vec.SerializeFloat32(items[rowid])
+		vector, err := json.Marshal(items[rowid])
 		if err != nil {
 			return "", err
 		}
-		if _, err := db.Exec(`INSERT INTO items(rowid, embedding) VALUES (?, ?)`, rowid, blob); err != nil {
+		if _, err := db.Exec(`INSERT INTO items(rowid, embedding) VALUES (?, ?)`, rowid, string(vector)); err != nil {
 			return "", fmt.Errorf("insert %d: %w", rowid, err)
 		}
 	}
-	q, err := sqlite_vec.SerializeFloat32(query)
+	q, err := json.Marshal(query)
 	if err != nil {
 		return "", err
 	}
-	rows, err := db.Query(`SELECT rowid, distance FROM items WHERE embedding MATCH ? ORDER BY distance LIMIT 3`, q)
+	rows, err := db.Query(`SELECT rowid, distance FROM items WHERE embedding MATCH ? ORDER BY distance LIMIT 3`, string(q))
 	if err != nil {
 		return "", fmt.Errorf("knn query: %w", err)
 	}

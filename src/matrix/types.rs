@@ -263,7 +263,7 @@ impl Default for TargetDefaults {
 pub struct TargetSpec {
     /// GOOS: `linux`, `windows` or `darwin`.
     pub goos: String,
-    /// GOARCH, e.g. `amd64`, `arm64`, `arm`, `386`, `riscv64`.
+    /// GOARCH: `amd64`, `arm64`, `arm`, `386`, `riscv64`, `ppc64le`, `s390x`, `loong64`, `mips64le` (linux); `amd64`, `arm64` (windows, darwin).
     pub goarch: String,
     /// GOARM for `arm`: `5`, `6` or `7` (default `7`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

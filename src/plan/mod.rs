@@ -405,6 +405,36 @@ mod tests {
     }
 
     #[test]
+    fn an_inherited_glibc_floor_rises_to_the_first_glibc_of_the_cpu() {
+        // defaults.glibc (2.28) predates loong64's first glibc (2.36).
+        let p = plan_of(r#"["linux/loong64", "linux/ppc64le"]"#).unwrap();
+        assert_eq!(
+            p.targets[0].target.zig_triple(),
+            "loongarch64-linux-gnu.2.36"
+        );
+        assert_eq!(
+            p.targets[1].target.zig_triple(),
+            "powerpc64le-linux-gnu.2.28"
+        );
+        // Named per target, the same floor is an error.
+        let e = plan_of(r#"{"la": {"goos": "linux", "goarch": "loong64", "glibc": "2.28"}}"#)
+            .unwrap_err();
+        assert_eq!(e.key, "targets.la.glibc");
+    }
+
+    #[test]
+    fn mips64le_drops_hard_float_and_musl_is_pic() {
+        let p = plan_of(r#"["linux/mips64le", "linux/mips64le/musl"]"#).unwrap();
+        assert_eq!(
+            p.targets[0].target.zig_triple(),
+            "mips64el-linux-gnuabi64.2.28"
+        );
+        assert_eq!(p.targets[0].target.platform.zig_drops, ["-mhard-float"]);
+        assert!(!p.targets[0].recipe.cgo_cflags.contains(&"-fPIC".to_owned()));
+        assert!(p.targets[1].recipe.cgo_cflags.contains(&"-fPIC".to_owned()));
+    }
+
+    #[test]
     fn arm_defaults_to_goarm7() {
         let p = plan_of(r#"["linux/arm"]"#).unwrap();
         assert_eq!(p.targets[0].recipe.go_env["GOARM"], "7");

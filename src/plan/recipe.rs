@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::Target;
 use crate::matrix::{TargetDefaults, TargetSpec, Toolchain};
-use crate::platform::{Goos, Libc};
+use crate::platform::{Goarch, Goos, Libc};
 
 /// Installed with SQLite's headers; musl targets `-include` it (pitfall 10).
 pub const COMPAT_HEADER: &str = "cgoflake-compat.h";
@@ -118,6 +118,12 @@ fn platform_flags(t: &Target, sqlite: bool) -> PlatformFlags {
                 // also passes CGO_CFLAGS to runtime/cgo's assembly files. The
                 // header nix/sqlite.nix installs includes it only for C.
                 f.cgo_only.extend(s(&["-include", COMPAT_HEADER]));
+            }
+            if t.libc == Some(Libc::Musl) && t.goarch() == Goarch::Mips64le {
+                // Pitfall 19: cmd/go compiles runtime/cgo with -fno-PIC and
+                // -Werror; clang ignores -fno-PIC under the n64 ABI and says
+                // so, which -Werror makes fatal. A later -fPIC keeps it quiet.
+                f.cflags.push("-fPIC".to_owned());
             }
             // Pitfalls 12 and 13: strip the external link's output for size
             // and so outputs do not record the build directory.

@@ -259,6 +259,16 @@ fn libc(
         Some(v) if v.numbers().0 == 2 && (facts.min..=glibc::MAX).contains(&v.numbers()) => {
             Ok(Some(Libc::Gnu { glibc: v }))
         }
+        // A floor inherited from `defaults`, valid elsewhere, that this
+        // CPU's glibc never reached (loong64's first glibc is 2.36) is raised
+        // to that first release: there is no older glibc to run on. Set per
+        // target, it is an error like any other.
+        Some(v) if spec.glibc.is_none() && (glibc::oldest()..facts.min).contains(&v.numbers()) => {
+            let floor = format!("{}.{}", facts.min.0, facts.min.1);
+            Ok(Some(Libc::Gnu {
+                glibc: Version::parse(&floor).expect("table floors are versions"),
+            }))
+        }
         _ => Err(ctx.invalid(
             value_key,
             format!(
@@ -267,7 +277,7 @@ fn libc(
                 p.goarch,
                 facts.min.1,
                 glibc::MAX.1,
-                glibc::DEFAULT
+                if facts.min > glibc::oldest() { format!("2.{}", facts.min.1) } else { glibc::DEFAULT.to_owned() }
             ),
         )),
     }

@@ -167,7 +167,9 @@ pub(crate) struct TargetWire<'a> {
     out_dir: &'a str,
     binary_format: BinaryFormat,
     machine: u32,
+    byte_order: &'static str,
     interpreter: Option<&'static str>,
+    zig_drops: &'static [&'static str],
 }
 
 impl<'a> TargetWire<'a> {
@@ -196,7 +198,9 @@ impl<'a> TargetWire<'a> {
             out_dir: &t.out_dir,
             binary_format: target.binary_format(),
             machine: target.platform.machine,
+            byte_order: target.goarch().byte_order(),
             interpreter: target.interpreter(),
+            zig_drops: target.platform.zig_drops,
         }
     }
 }

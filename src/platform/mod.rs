@@ -39,6 +39,14 @@ pub enum Goarch {
     I386,
     /// `riscv64`
     Riscv64,
+    /// `ppc64le`
+    Ppc64le,
+    /// `s390x` (big-endian)
+    S390x,
+    /// `loong64`
+    Loong64,
+    /// `mips64le`
+    Mips64le,
 }
 
 impl Goos {
@@ -79,6 +87,19 @@ impl Goarch {
             Goarch::Arm => "arm",
             Goarch::I386 => "386",
             Goarch::Riscv64 => "riscv64",
+            Goarch::Ppc64le => "ppc64le",
+            Goarch::S390x => "s390x",
+            Goarch::Loong64 => "loong64",
+            Goarch::Mips64le => "mips64le",
+        }
+    }
+
+    /// `big` for s390x, `little` everywhere else cgoflake builds for: the
+    /// byte order of the target's executables and data.
+    pub const fn byte_order(self) -> &'static str {
+        match self {
+            Goarch::S390x => "big",
+            _ => "little",
         }
     }
 
@@ -233,6 +254,16 @@ pub mod glibc {
     pub const DEFAULT: &str = "2.28";
     /// The newest glibc Zig 0.15 ships symbol lists for.
     pub const MAX: (u32, u32) = (2, 41);
+
+    /// The oldest floor any linux architecture accepts.
+    pub fn oldest() -> (u32, u32) {
+        super::PLATFORMS
+            .iter()
+            .filter_map(|p| p.glibc)
+            .map(|g| g.min)
+            .min()
+            .expect("linux has rows")
+    }
 }
 
 /// How an x86_64 Linux host can run a binary.
@@ -273,6 +304,8 @@ pub enum Abi {
     Plain,
     /// 32-bit ARM: `eabihf`, or `eabi` for soft-float GOARM=5.
     ArmEabi,
+    /// 64-bit MIPS, the n64 ABI Go uses: `abi64`.
+    Mips64,
 }
 
 impl Abi {
@@ -281,6 +314,7 @@ impl Abi {
             (Abi::Plain, _) => "",
             (Abi::ArmEabi, Some(g)) if !g.hard_float() => "eabi",
             (Abi::ArmEabi, _) => "eabihf",
+            (Abi::Mips64, _) => "abi64",
         }
     }
 }
@@ -316,6 +350,9 @@ pub struct Platform {
     pub runner: Runner,
     /// darwin: osxcross' compiler prefix (`o64-clang`, `oa64-clang`).
     pub osxcross_prefix: Option<&'static str>,
+    /// Arguments cmd/go passes to the C compiler for this CPU that `zig cc`
+    /// refuses; the generated build leaves them out (pitfall 19).
+    pub zig_drops: &'static [&'static str],
 }
 
 impl Platform {
@@ -409,6 +446,23 @@ mod tests {
         );
         assert_eq!(triple(Linux, "386", gnu()), "x86-linux-gnu.2.28");
         assert_eq!(triple(Linux, "riscv64", gnu()), "riscv64-linux-gnu.2.28");
+        assert_eq!(
+            triple(Linux, "ppc64le", gnu()),
+            "powerpc64le-linux-gnu.2.28"
+        );
+        assert_eq!(triple(Linux, "s390x", gnu()), "s390x-linux-gnu.2.28");
+        assert_eq!(
+            triple(Linux, "loong64", Some(Libc::Musl)),
+            "loongarch64-linux-musl"
+        );
+        assert_eq!(
+            triple(Linux, "mips64le", gnu()),
+            "mips64el-linux-gnuabi64.2.28"
+        );
+        assert_eq!(
+            triple(Linux, "mips64le", Some(Libc::Musl)),
+            "mips64el-linux-muslabi64"
+        );
         assert_eq!(triple(Windows, "amd64", None), "x86_64-windows-gnu");
         assert_eq!(triple(Windows, "arm64", None), "aarch64-windows-gnu");
         assert_eq!(triple(Darwin, "arm64", None), "aarch64-macos.11.0");
@@ -426,6 +480,7 @@ mod tests {
     #[test]
     fn unknown_pairs_are_rejected() {
         assert!(Platform::find(Goos::Linux, "mips").is_none());
+        assert!(Platform::find(Goos::Linux, "ppc64").is_none());
         assert!(Platform::find(Goos::Darwin, "386").is_none());
         assert!(Goos::parse("plan9").is_none());
     }

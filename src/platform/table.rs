@@ -89,6 +89,10 @@ const EM_AARCH64: u32 = 183;
 const EM_ARM: u32 = 40;
 const EM_386: u32 = 3;
 const EM_RISCV: u32 = 243;
+const EM_PPC64: u32 = 21;
+const EM_S390: u32 = 22;
+const EM_LOONGARCH: u32 = 258;
+const EM_MIPS: u32 = 8;
 const IMAGE_FILE_MACHINE_AMD64: u32 = 0x8664;
 const IMAGE_FILE_MACHINE_ARM64: u32 = 0xaa64;
 const CPU_TYPE_X86_64: u32 = 0x0100_0007;
@@ -131,6 +135,37 @@ pub const PLATFORMS: &[Platform] = &[
         "/lib/ld-linux-riscv64-lp64d.so.1",
     )
     .run_by(Runner::Qemu("riscv64")),
+    // The oldest glibc Zig ships for ppc64le is 2.19 (its first release
+    // there), loongarch64's 2.36; elsewhere Go's own floor, 2.17.
+    linux(
+        Goarch::Ppc64le,
+        "powerpc64le",
+        EM_PPC64,
+        (2, 19),
+        "/lib64/ld64.so.2",
+    )
+    .run_by(Runner::Qemu("ppc64le")),
+    linux(Goarch::S390x, "s390x", EM_S390, (2, 17), "/lib/ld64.so.1").run_by(Runner::Qemu("s390x")),
+    linux(
+        Goarch::Loong64,
+        "loongarch64",
+        EM_LOONGARCH,
+        (2, 36),
+        "/lib64/ld-linux-loongarch-lp64d.so.1",
+    )
+    .run_by(Runner::Qemu("loongarch64")),
+    // cmd/go passes -mhard-float (GOMIPS64=hardfloat, the n64 ABI's
+    // default anyway), which zig refuses.
+    linux(
+        Goarch::Mips64le,
+        "mips64el",
+        EM_MIPS,
+        (2, 17),
+        "/lib64/ld.so.1",
+    )
+    .with_abi(Abi::Mips64)
+    .run_by(Runner::Qemu("mips64el"))
+    .dropping(&["-mhard-float"]),
     row(
         Goos::Windows,
         Goarch::Amd64,
@@ -162,6 +197,7 @@ const fn row(goos: Goos, goarch: Goarch, zig_arch: &'static str, machine: u32) -
         native_system: None,
         runner: Runner::None,
         osxcross_prefix: None,
+        zig_drops: &[],
     }
 }
 
@@ -205,6 +241,11 @@ impl Platform {
 
     const fn with_abi(mut self, abi: Abi) -> Platform {
         self.abi = abi;
+        self
+    }
+
+    const fn dropping(mut self, args: &'static [&'static str]) -> Platform {
+        self.zig_drops = args;
         self
     }
 }

@@ -45,6 +45,11 @@ linux)
     arm64)   qemu=qemu-aarch64-static triple=aarch64-linux-gnu ;;
     arm)     qemu=qemu-arm-static triple=arm-linux-gnueabihf ;;
     riscv64) qemu=qemu-riscv64-static triple=riscv64-linux-gnu ;;
+    ppc64le) qemu=qemu-ppc64le-static triple=powerpc64le-linux-gnu ;;
+    s390x)   qemu=qemu-s390x-static triple=s390x-linux-gnu ;;
+    # No loongarch64 cross glibc in Debian bookworm: gnu binaries skip below.
+    loong64) qemu=qemu-loongarch64-static triple=loongarch64-linux-gnu ;;
+    mips64le) qemu=qemu-mips64el-static triple=mips64el-linux-gnuabi64 ;;
     *) skip "no qemu mapping for linux/$goarch" ;;
   esac
   case "$libc" in gnu|musl) ;; *) die "linux needs LIBC gnu or musl, got '$libc'" ;; esac

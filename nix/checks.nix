@@ -4,7 +4,9 @@
 # every binary against nix/plan.nix: the executable format and machine (ELF
 # e_machine, PE Machine, Mach-O cputype), for linux glibc the highest GLIBC_x.y
 # symbol version against the floor and the standard dynamic linker (never
-# /nix/store), for musl that there is no interpreter at all (static). Where
+# /nix/store), for musl that there is no interpreter at all (static), for
+# FreeBSD and NetBSD their dynamic linker and the ELF note naming the OS and
+# a version no newer than the floor. Where
 # the build host can run a binary (static: natively, or under qemu-user), it
 # runs `project.checkArgs` (e.g. `selftest`), which must exit 0.
 #
@@ -96,6 +98,25 @@ let
       fi
     }
 
+    # check_abi_note FILE OWNER MAX: a PT_NOTE segment holds an ELF note of
+    # OWNER (FreeBSD, NetBSD) whose OS version is at most MAX (the floor's).
+    check_abi_note() {
+      found=$(elf_phdrs "$1" | while read -r type off len; do
+        [ "$type" = 4 ] || continue
+        p=$off
+        while [ "$p" -lt $((off + len)) ]; do
+          namesz=$(uint "$1" "$p" 4); descsz=$(uint "$1" $((p + 4)) 4)
+          name=$(dd if="$1" bs=1 skip=$((p + 12)) count=$((namesz - 1)) 2>/dev/null)
+          desc=$((p + 12 + (namesz + 3) / 4 * 4))
+          if [ "$name" = "$2" ] && [ "$descsz" = 4 ]; then uint "$1" "$desc" 4; fi
+          p=$((desc + (descsz + 3) / 4 * 4))
+        done
+      done | head -n 1)
+      [ -n "$found" ] || fail "$1: no $2 ABI note (the kernel would not know the binary's OS)"
+      [ "$found" -le "$3" ] || fail "$1: $2 ABI note says OS version $found, above the floor's $3"
+      echo "$1: $2 ABI note, OS version $found"
+    }
+
     # check_glibc FILE FLOOR: no GLIBC_x.y symbol version above the floor.
     check_glibc() {
       f1=$(echo "$2" | cut -d. -f1); f2=$(echo "$2" | cut -d. -f2)
@@ -143,8 +164,11 @@ let
             *) fail "$f: expected a name ending in ${target.exeSuffix}" ;;
           esac
           check_machine "$f" ${target.binaryFormat} ${toString target.machine} ${target.byteOrder}
-          ${lib.optionalString (target.goos == "linux") ''
+          ${lib.optionalString (target.binaryFormat == "elf") ''
             check_interpreter "$f" ${lib.escapeShellArg (if target.interpreter == null then "" else target.interpreter)}
+          ''}
+          ${lib.optionalString (target.abiNote != null) ''
+            check_abi_note "$f" ${target.abiNote.owner} ${toString target.abiNote.maxVersion}
           ''}
           ${lib.optionalString (target.glibc != null) ''
             check_glibc "$f" ${lib.escapeShellArg target.glibc}

@@ -35,19 +35,30 @@ in
   # The shell lines a phase runs to enter the environment.
   exports = ''
     export PATH="${toolchainPath}:$PATH"
-    ${lib.optionalString (target.zigDrops != [ ]) ''
-      # cmd/go passes ${lib.concatStringsSep " " target.zigDrops} to this CPU's C compiler, which
-      # zig refuses (pitfall 19): a `zig` ahead on PATH leaves it out.
+    ${lib.optionalString (target.zigDrops != [ ] || target.zigRefuses != [ ]) ''
+      # A `zig` ahead on PATH for what cmd/go and cmd/link pass this target's
+      # C compiler that zig cannot take (pitfall 21): it leaves out
+      # ${toString target.zigDrops}, and fails at once on ${toString target.zigRefuses}.
       mkdir -p "$TMPDIR/cgoflake-zig"
       {
         echo '#!${shell}'
-        echo 'for a; do shift; case $a in ${lib.concatStringsSep "|" target.zigDrops}) ;; *) set -- "$@" "$a" ;; esac; done'
+        ${lib.optionalString (target.zigRefuses != [ ]) ''
+          echo 'for a; do case $a in ${lib.concatStringsSep "|" target.zigRefuses}) exit 1 ;; esac; done'
+        ''}
+        echo 'for a; do shift; case $a in ${lib.concatStringsSep "|" (target.zigDrops ++ [ "--cgoflake-never--" ])}) ;; *) set -- "$@" "$a" ;; esac; done'
         echo 'exec ${zig}/bin/zig "$@"'
       } > "$TMPDIR/cgoflake-zig/zig"
       chmod +x "$TMPDIR/cgoflake-zig/zig"
       export PATH="$TMPDIR/cgoflake-zig:$PATH"
     ''}
     ${lib.concatStringsSep "\n" (lib.mapAttrsToList (name: value: "export ${name}=${lib.escapeShellArg value}") env)}
+    ${lib.optionalString (target.emptyLibs != [ ]) ''
+      # Libraries cmd/go links that zig's libc for this OS lacks, their
+      # functions being in libc (pitfall 22): empty archives.
+      mkdir -p "$TMPDIR/cgoflake-empty-libs"
+      for l in ${toString target.emptyLibs}; do printf '!<arch>\n' > "$TMPDIR/cgoflake-empty-libs/lib$l.a"; done
+      export CGO_LDFLAGS="$CGO_LDFLAGS -L$TMPDIR/cgoflake-empty-libs"
+    ''}
     # Zig needs a writable cache (HOME is /homeless-shelter), and a build's own
     # caches avoid zig's parallel cache races (pitfalls 2 and 9).
     export ZIG_GLOBAL_CACHE_DIR="$TMPDIR/zig-global-cache"

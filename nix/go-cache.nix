@@ -61,7 +61,7 @@ stdenv.mkDerivation {
     go build -tags "$tags" -p "$NIX_BUILD_CORES" $(cat packages)
     # The first cgo link makes zig build the target's C runtime: once, here.
     # With the target's linker flags: without -w, Go's DWARF would meet
-    # zig's MIPS-typed .debug_info in one link (pitfall 19).
+    # zig's MIPS-typed .debug_info in one link (pitfall 21).
     mkdir -p cgoflake-probe
     printf 'package main\n\n// int cgoflake_probe(void) { return 0; }\nimport "C"\n\nfunc main() { C.cgoflake_probe() }\n' \
       > cgoflake-probe/main.go

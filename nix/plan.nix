@@ -112,6 +112,7 @@
       libc = null;
       glibc = null;
       macos = "12.0";
+      osFloor = "12.0";
       toolchain = "zig";
       darwinLinker = "stubs";
       zigTarget = "x86_64-macos.12.0";
@@ -145,7 +146,10 @@
       machine = 16777223;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     darwin-arm64 = {
       name = "darwin-arm64";
@@ -155,6 +159,7 @@
       libc = null;
       glibc = null;
       macos = "12.0";
+      osFloor = "12.0";
       toolchain = "zig";
       darwinLinker = "stubs";
       zigTarget = "aarch64-macos.12.0";
@@ -188,7 +193,110 @@
       machine = 16777228;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
+    };
+    freebsd-amd64 = {
+      name = "freebsd-amd64";
+      pname = "cgoflake-example-freebsd-amd64";
+      goos = "freebsd";
+      goarch = "amd64";
+      libc = null;
+      glibc = null;
+      macos = null;
+      osFloor = "14.0";
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "x86_64-freebsd.14.0";
+      goEnv = {
+        CC = "zig cc -target x86_64-freebsd.14.0";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target x86_64-freebsd.14.0";
+        GOARCH = "amd64";
+        GOOS = "freebsd";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
+      cgoLdflags = [ "-O2" "-lsqlite3" "-Wl,--no-gc-sections" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "none";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "freebsd/amd64";
+      binaryFormat = "elf";
+      machine = 62;
+      byteOrder = "little";
+      interpreter = "/libexec/ld-elf.so.1";
+      abiNote = {
+        owner = "FreeBSD";
+        maxVersion = 1400999;
+      };
+      zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
+    };
+    freebsd-arm64 = {
+      name = "freebsd-arm64";
+      pname = "cgoflake-example-freebsd-arm64";
+      goos = "freebsd";
+      goarch = "arm64";
+      libc = null;
+      glibc = null;
+      macos = null;
+      osFloor = "14.0";
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "aarch64-freebsd.14.0";
+      goEnv = {
+        CC = "zig cc -target aarch64-freebsd.14.0";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target aarch64-freebsd.14.0";
+        GOARCH = "arm64";
+        GOOS = "freebsd";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-include" "cgoflake-compat.h" ];
+      cgoLdflags = [ "-O2" "-lsqlite3" "-Wl,--no-gc-sections" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "none";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "freebsd/arm64";
+      binaryFormat = "elf";
+      machine = 183;
+      byteOrder = "little";
+      interpreter = "/libexec/ld-elf.so.1";
+      abiNote = {
+        owner = "FreeBSD";
+        maxVersion = 1400999;
+      };
+      zigDrops = [ "-fuse-ld=bfd" ];
+      zigRefuses = [ "-Wl,--version" ];
+      emptyLibs = [ ];
     };
     linux-386 = {
       name = "linux-386";
@@ -198,6 +306,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "x86-linux-gnu.2.28";
@@ -231,7 +340,10 @@
       machine = 3;
       byteOrder = "little";
       interpreter = "/lib/ld-linux.so.2";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-amd64 = {
       name = "linux-amd64";
@@ -241,6 +353,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "x86_64-linux-gnu.2.28";
@@ -274,7 +387,10 @@
       machine = 62;
       byteOrder = "little";
       interpreter = "/lib64/ld-linux-x86-64.so.2";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-amd64-musl = {
       name = "linux-amd64-musl";
@@ -284,6 +400,7 @@
       libc = "musl";
       glibc = null;
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "x86_64-linux-musl";
@@ -317,7 +434,10 @@
       machine = 62;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-arm = {
       name = "linux-arm";
@@ -327,6 +447,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "arm-linux-gnueabihf.2.28";
@@ -362,7 +483,10 @@
       machine = 40;
       byteOrder = "little";
       interpreter = "/lib/ld-linux-armhf.so.3";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-arm64 = {
       name = "linux-arm64";
@@ -372,6 +496,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "aarch64-linux-gnu.2.28";
@@ -405,7 +530,10 @@
       machine = 183;
       byteOrder = "little";
       interpreter = "/lib/ld-linux-aarch64.so.1";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-arm64-musl = {
       name = "linux-arm64-musl";
@@ -415,6 +543,7 @@
       libc = "musl";
       glibc = null;
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "aarch64-linux-musl";
@@ -448,7 +577,10 @@
       machine = 183;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-loong64-musl = {
       name = "linux-loong64-musl";
@@ -458,6 +590,7 @@
       libc = "musl";
       glibc = null;
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "loongarch64-linux-musl";
@@ -491,7 +624,10 @@
       machine = 258;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-mips64le = {
       name = "linux-mips64le";
@@ -501,6 +637,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "mips64el-linux-gnuabi64.2.28";
@@ -534,7 +671,10 @@
       machine = 8;
       byteOrder = "little";
       interpreter = "/lib64/ld.so.1";
+      abiNote = null;
       zigDrops = [ "-mhard-float" ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-ppc64le = {
       name = "linux-ppc64le";
@@ -544,6 +684,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "powerpc64le-linux-gnu.2.28";
@@ -577,7 +718,10 @@
       machine = 21;
       byteOrder = "little";
       interpreter = "/lib64/ld64.so.2";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-riscv64 = {
       name = "linux-riscv64";
@@ -587,6 +731,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "riscv64-linux-gnu.2.28";
@@ -620,7 +765,10 @@
       machine = 243;
       byteOrder = "little";
       interpreter = "/lib/ld-linux-riscv64-lp64d.so.1";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     linux-s390x = {
       name = "linux-s390x";
@@ -630,6 +778,7 @@
       libc = "gnu";
       glibc = "2.28";
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "s390x-linux-gnu.2.28";
@@ -663,7 +812,158 @@
       machine = 22;
       byteOrder = "big";
       interpreter = "/lib/ld64.so.1";
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
+    };
+    netbsd-amd64 = {
+      name = "netbsd-amd64";
+      pname = "cgoflake-example-netbsd-amd64";
+      goos = "netbsd";
+      goarch = "amd64";
+      libc = null;
+      glibc = null;
+      macos = null;
+      osFloor = "10.1";
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "x86_64-netbsd.10.1";
+      goEnv = {
+        CC = "zig cc -target x86_64-netbsd.10.1";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target x86_64-netbsd.10.1";
+        GOARCH = "amd64";
+        GOOS = "netbsd";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
+      cgoLdflags = [ "-O2" "-lsqlite3" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "none";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "netbsd/amd64";
+      binaryFormat = "elf";
+      machine = 62;
+      byteOrder = "little";
+      interpreter = "/libexec/ld.elf_so";
+      abiNote = {
+        owner = "NetBSD";
+        maxVersion = 1001999999;
+      };
+      zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ "resolv" ];
+    };
+    netbsd-arm64 = {
+      name = "netbsd-arm64";
+      pname = "cgoflake-example-netbsd-arm64";
+      goos = "netbsd";
+      goarch = "arm64";
+      libc = null;
+      glibc = null;
+      macos = null;
+      osFloor = "10.1";
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "aarch64-netbsd.10.1";
+      goEnv = {
+        CC = "zig cc -target aarch64-netbsd.10.1";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target aarch64-netbsd.10.1";
+        GOARCH = "arm64";
+        GOOS = "netbsd";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" ];
+      cgoLdflags = [ "-O2" "-lsqlite3" ];
+      goLdflags = [ "-s" "-w" "-extldflags=-Wl,--strip-all" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "none";
+      nativeSystem = null;
+      exeSuffix = "";
+      outDir = "netbsd/arm64";
+      binaryFormat = "elf";
+      machine = 183;
+      byteOrder = "little";
+      interpreter = "/libexec/ld.elf_so";
+      abiNote = {
+        owner = "NetBSD";
+        maxVersion = 1001999999;
+      };
+      zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ "resolv" ];
+    };
+    windows-386 = {
+      name = "windows-386";
+      pname = "cgoflake-example-windows-386";
+      goos = "windows";
+      goarch = "386";
+      libc = null;
+      glibc = null;
+      macos = null;
+      osFloor = null;
+      toolchain = "zig";
+      darwinLinker = null;
+      zigTarget = "x86-windows-gnu";
+      goEnv = {
+        CC = "zig cc -target x86-windows-gnu";
+        CGO_ENABLED = "1";
+        CXX = "zig c++ -target x86-windows-gnu";
+        GOARCH = "386";
+        GOOS = "windows";
+      };
+      cgoCflags = [ "-O2" "-fno-sanitize=undefined" "-Wno-unused-command-line-argument" ];
+      cgoLdflags = [ "-O2" "-Wno-unused-command-line-argument" ];
+      goLdflags = [ "-s" "-w" ];
+      sqliteCflags = [
+        "-O2"
+        "-fno-sanitize=undefined"
+        "-Wno-unused-command-line-argument"
+        "-DSQLITE_THREADSAFE=1"
+        "-DSQLITE_ENABLE_FTS5"
+        "-DSQLITE_ENABLE_RTREE"
+        "-DSQLITE_ENABLE_MATH_FUNCTIONS"
+        "-DSQLITE_DQS=0"
+        "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
+        "-DSQLITE_OMIT_DEPRECATED"
+      ];
+      staticBinary = false;
+      runner = "none";
+      nativeSystem = null;
+      exeSuffix = ".exe";
+      outDir = "windows/386";
+      binaryFormat = "pe";
+      machine = 332;
+      byteOrder = "little";
+      interpreter = null;
+      abiNote = null;
+      zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     windows-amd64 = {
       name = "windows-amd64";
@@ -673,6 +973,7 @@
       libc = null;
       glibc = null;
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "x86_64-windows-gnu";
@@ -707,7 +1008,10 @@
       machine = 34404;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
     windows-arm64 = {
       name = "windows-arm64";
@@ -717,6 +1021,7 @@
       libc = null;
       glibc = null;
       macos = null;
+      osFloor = null;
       toolchain = "zig";
       darwinLinker = null;
       zigTarget = "aarch64-windows-gnu";
@@ -751,7 +1056,10 @@
       machine = 43620;
       byteOrder = "little";
       interpreter = null;
+      abiNote = null;
       zigDrops = [ ];
+      zigRefuses = [ ];
+      emptyLibs = [ ];
     };
   };
 }

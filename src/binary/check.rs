@@ -70,6 +70,7 @@ pub fn problems(info: &BinaryInfo, t: &Target) -> Vec<String> {
             glibc_problems(info, glibc.numbers(), &mut out);
         }
         (Goos::Darwin, _) => darwin_problems(info, t, &mut out),
+        (Goos::Freebsd | Goos::Netbsd, _) => bsd_problems(info, t, &mut out),
         _ => {}
     }
     for lib in &info.libraries {
@@ -97,6 +98,34 @@ fn glibc_problems(info: &BinaryInfo, floor: (u32, u32), out: &mut Vec<String>) {
             "needs GLIBC_{}.{}, above the floor {}.{}",
             max.0, max.1, floor.0, floor.1
         ));
+    }
+}
+
+/// The OS's own dynamic linker, and its ABI note naming a version no newer
+/// than the floor.
+fn bsd_problems(info: &BinaryInfo, t: &Target, out: &mut Vec<String>) {
+    let os = t.platform.os();
+    if info.interpreter.as_deref() != os.interpreter {
+        out.push(format!(
+            "interpreter {}, expected {}",
+            info.interpreter.as_deref().unwrap_or("none"),
+            os.interpreter.unwrap_or("none")
+        ));
+    }
+    let (Some(note), Some(floor)) = (os.abi_note, t.os_floor.as_ref()) else {
+        return;
+    };
+    let max = note.max_version(floor.numbers());
+    match &info.abi_note {
+        Some((owner, v)) if owner == note.owner && *v <= max => {}
+        Some((owner, v)) => out.push(format!(
+            "ABI note {owner} {v}, expected {} at most {max} ({} {floor})",
+            note.owner, note.owner,
+        )),
+        None => out.push(format!(
+            "no {} ABI note (the kernel would not know the binary's OS)",
+            note.owner
+        )),
     }
 }
 

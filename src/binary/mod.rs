@@ -32,6 +32,10 @@ pub struct BinaryInfo {
     pub max_glibc: Option<(u32, u32)>,
     /// ELF: no interpreter and no shared libraries.
     pub is_static: bool,
+    /// ELF: the FreeBSD or NetBSD ABI note: its owner and the OS version
+    /// its descriptor names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abi_note: Option<(String, u64)>,
     /// Mach-O: LC_BUILD_VERSION minimum OS, as `major.minor`.
     pub macos_min: Option<(u32, u32)>,
     /// Mach-O: has LC_CODE_SIGNATURE.
@@ -66,6 +70,7 @@ impl BinaryInfo {
             libraries: Vec::new(),
             max_glibc: None,
             is_static: false,
+            abi_note: None,
             macos_min: None,
             code_signature: false,
             data_const_read_only: None,
@@ -83,7 +88,7 @@ pub fn read(path: &Utf8Path) -> Result<BinaryInfo> {
 /// Read a binary from memory.
 pub fn read_bytes(bytes: &[u8]) -> Result<BinaryInfo> {
     match Object::parse(bytes)? {
-        Object::Elf(elf) => read_elf(&elf),
+        Object::Elf(elf) => read_elf(&elf, bytes),
         Object::PE(pe) => read_pe(&pe),
         Object::Mach(goblin::mach::Mach::Binary(m)) => macho::read(&m, bytes),
         Object::Mach(goblin::mach::Mach::Fat(_)) => {
@@ -93,11 +98,12 @@ pub fn read_bytes(bytes: &[u8]) -> Result<BinaryInfo> {
     }
 }
 
-fn read_elf(elf: &goblin::elf::Elf) -> Result<BinaryInfo> {
+fn read_elf(elf: &goblin::elf::Elf, bytes: &[u8]) -> Result<BinaryInfo> {
     let mut info = BinaryInfo::new(BinaryFormat::Elf, u32::from(elf.header.e_machine))?;
     info.interpreter = elf.interpreter.map(str::to_owned);
     info.libraries = elf.libraries.iter().map(|s| (*s).to_owned()).collect();
     info.is_static = info.interpreter.is_none() && info.libraries.is_empty();
+    info.abi_note = bsd_abi_note(elf, bytes);
     if let Some(verneed) = &elf.verneed {
         for need in verneed.iter() {
             for aux in need.iter() {
@@ -122,6 +128,23 @@ fn read_pe(pe: &goblin::pe::PE) -> Result<BinaryInfo> {
     libs.dedup();
     info.libraries = libs;
     Ok(info)
+}
+
+/// The first `FreeBSD` or `NetBSD` note of type 1 (the ABI tag) with a
+/// 4-byte descriptor: the OS version the binary was linked for.
+fn bsd_abi_note(elf: &goblin::elf::Elf, bytes: &[u8]) -> Option<(String, u64)> {
+    let notes = elf.iter_note_headers(bytes)?;
+    notes.flatten().find_map(|note| {
+        let owner = note.name.trim_end_matches('\0');
+        let desc: [u8; 4] = note.desc.try_into().ok()?;
+        let version = if elf.little_endian {
+            u32::from_le_bytes(desc)
+        } else {
+            u32::from_be_bytes(desc)
+        };
+        (note.n_type == 1 && matches!(owner, "FreeBSD" | "NetBSD"))
+            .then(|| (owner.to_owned(), u64::from(version)))
+    })
 }
 
 /// `2.28` or `2.2.5` (the patch level is dropped) from a `GLIBC_` version.

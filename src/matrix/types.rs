@@ -237,6 +237,12 @@ pub struct TargetDefaults {
     /// Minimum macOS version for darwin targets.
     #[serde(default = "default_macos")]
     pub macos: String,
+    /// Minimum FreeBSD version for freebsd targets (`14.0` or later).
+    #[serde(default = "default_freebsd")]
+    pub freebsd: String,
+    /// Minimum NetBSD version for netbsd targets (`10.1`).
+    #[serde(default = "default_netbsd")]
+    pub netbsd: String,
     /// Extra C flags for every target (CGO_CFLAGS and SQLite).
     #[serde(default)]
     pub cflags: Vec<String>,
@@ -251,6 +257,8 @@ impl Default for TargetDefaults {
             libc: LibcKind::default(),
             glibc: default_glibc(),
             macos: default_macos(),
+            freebsd: default_freebsd(),
+            netbsd: default_netbsd(),
             cflags: Vec::new(),
             ldflags: Vec::new(),
         }
@@ -261,9 +269,9 @@ impl Default for TargetDefaults {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TargetSpec {
-    /// GOOS: `linux`, `windows` or `darwin`.
+    /// GOOS: `linux`, `windows`, `darwin`, `freebsd` or `netbsd`.
     pub goos: String,
-    /// GOARCH: `amd64`, `arm64`, `arm`, `386`, `riscv64`, `ppc64le`, `s390x`, `loong64`, `mips64le` (linux); `amd64`, `arm64` (windows, darwin).
+    /// GOARCH: `amd64`, `arm64`, `arm`, `386`, `riscv64`, `ppc64le`, `s390x`, `loong64`, `mips64le` (linux); `amd64`, `arm64` (windows, darwin, freebsd, netbsd).
     pub goarch: String,
     /// GOARM for `arm`: `5`, `6` or `7` (default `7`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -280,6 +288,12 @@ pub struct TargetSpec {
     /// Minimum macOS version (darwin only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub macos: Option<String>,
+    /// Minimum FreeBSD version (freebsd only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freebsd: Option<String>,
+    /// Minimum NetBSD version (netbsd only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netbsd: Option<String>,
     /// C toolchain: `zig` (every OS) or `osxcross` (darwin only, needs `darwinSdk`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolchain: Option<Toolchain>,
@@ -351,7 +365,7 @@ pub struct Targets(pub BTreeMap<String, TargetEntry>);
 #[serde(untagged)]
 pub enum TargetEntry {
     /// `"name": { "goos": …, "goarch": … }`
-    Long(TargetSpec),
+    Long(Box<TargetSpec>),
     /// `"linux/arm64"` or `"linux/arm64/musl"`; the name is `linux-arm64(-musl)`.
     Short(ShortTarget),
 }
@@ -380,7 +394,7 @@ impl<'de> Deserialize<'de> for Targets {
                 let mut out = BTreeMap::new();
                 while let Some(name) = map.next_key::<String>()? {
                     let spec: TargetSpec = map.next_value()?;
-                    out.insert(name, TargetEntry::Long(spec));
+                    out.insert(name, TargetEntry::Long(Box::new(spec)));
                 }
                 Ok(Targets(out))
             }
@@ -428,12 +442,44 @@ fn default_zig() -> String {
 fn default_glibc() -> String {
     crate::platform::glibc::DEFAULT.to_owned()
 }
-fn default_macos() -> String {
-    let floor = crate::platform::Goos::Darwin.facts().floor;
+fn default_floor(goos: crate::platform::Goos) -> String {
+    let floor = goos.facts().floor;
     floor
-        .expect("darwin has a minimum macOS")
+        .expect("the OS has a minimum version")
         .default
         .to_owned()
+}
+fn default_macos() -> String {
+    default_floor(crate::platform::Goos::Darwin)
+}
+fn default_freebsd() -> String {
+    default_floor(crate::platform::Goos::Freebsd)
+}
+fn default_netbsd() -> String {
+    default_floor(crate::platform::Goos::Netbsd)
+}
+
+impl TargetSpec {
+    /// The OS floor this target sets under `key` (`macos`, `freebsd`, …).
+    pub fn os_floor(&self, key: &str) -> Option<&String> {
+        match key {
+            "macos" => self.macos.as_ref(),
+            "freebsd" => self.freebsd.as_ref(),
+            "netbsd" => self.netbsd.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl TargetDefaults {
+    /// The OS floor every target inherits under `key`.
+    pub fn os_floor(&self, key: &str) -> &String {
+        match key {
+            "freebsd" => &self.freebsd,
+            "netbsd" => &self.netbsd,
+            _ => &self.macos,
+        }
+    }
 }
 /// SQLite options: thread-safe (go-sqlite3 uses it from many goroutines),
 /// the usual extensions, and no deprecated APIs.

@@ -192,7 +192,8 @@ impl Target {
     pub fn interpreter(&self) -> Option<&'static str> {
         match self.libc {
             Some(Libc::Gnu { .. }) => self.platform.glibc.map(|g| g.interpreter),
-            _ => None,
+            Some(Libc::Musl) => None,
+            None => self.platform.os().interpreter,
         }
     }
 

@@ -120,13 +120,33 @@ fn platform_flags(t: &Target, sqlite: bool) -> PlatformFlags {
                 f.cgo_only.extend(s(&["-include", COMPAT_HEADER]));
             }
             if t.libc == Some(Libc::Musl) && t.goarch() == Goarch::Mips64le {
-                // Pitfall 19: cmd/go compiles runtime/cgo with -fno-PIC and
+                // Pitfall 21: cmd/go compiles runtime/cgo with -fno-PIC and
                 // -Werror; clang ignores -fno-PIC under the n64 ABI and says
                 // so, which -Werror makes fatal. A later -fPIC keeps it quiet.
                 f.cflags.push("-fPIC".to_owned());
             }
             // Pitfalls 12 and 13: strip the external link's output for size
             // and so outputs do not record the build directory.
+            f.go_ldflags.push("-extldflags=-Wl,--strip-all".to_owned());
+        }
+        Goos::Freebsd | Goos::Netbsd => {
+            if sqlite {
+                // Pitfall 22: go-sqlite3's `libsqlite3` tag names
+                // -lsqlite3 only for linux, darwin, openbsd, solaris and
+                // windows.
+                f.ldflags.push("-lsqlite3".to_owned());
+            }
+            if t.goos() == Goos::Freebsd {
+                if sqlite {
+                    // Pitfall 10 again: FreeBSD's headers give sqlite-vec
+                    // its u_int8_t only through sys/types.h.
+                    f.cgo_only.extend(s(&["-include", COMPAT_HEADER]));
+                }
+                // Pitfall 22: lld's section GC drops the .note.tag that
+                // tells FreeBSD's kernel the binary's ABI.
+                f.ldflags.push("-Wl,--no-gc-sections".to_owned());
+            }
+            // Pitfalls 12 and 13, as on linux.
             f.go_ldflags.push("-extldflags=-Wl,--strip-all".to_owned());
         }
         Goos::Windows => {

@@ -64,7 +64,7 @@ pub(super) fn resolve_all(
             TargetEntry::Long(spec) => {
                 let key = TargetKey::Long(join_key("targets", name));
                 validate::target_name(ctx.file, key.entry(), name)?;
-                (spec.clone(), key)
+                ((**spec).clone(), key)
             }
             TargetEntry::Short(short) => {
                 let key = TargetKey::Short(format!("targets[{}]", short.index));
@@ -294,7 +294,7 @@ fn glibc_without_gnu(ctx: &Ctx, key: &TargetKey, spec: &TargetSpec) -> Result<()
     }
 }
 
-/// `macos`: the OS floor, where the OS has one (darwin).
+/// `macos`, `freebsd`, `netbsd`: the OS floor, where the OS has one.
 fn os_floor(
     ctx: &Ctx,
     key: &TargetKey,
@@ -302,23 +302,35 @@ fn os_floor(
     defaults: &TargetDefaults,
     p: &Platform,
 ) -> Result<Option<Version>, MatrixError> {
-    let Some(floor) = p.os().floor else {
-        if spec.macos.is_some() {
-            return Err(ctx.invalid(key.field("macos"), "`macos` applies only to darwin targets"));
+    let own = p.os().floor.map(|f| f.key);
+    for other in Goos::all().filter_map(|g| g.facts().floor) {
+        if Some(other.key) != own && spec.os_floor(other.key).is_some() {
+            let goos = Goos::all()
+                .find(|g| g.facts().floor == Some(other))
+                .expect("a row");
+            return Err(ctx.invalid(
+                key.field(other.key),
+                format!("`{}` applies only to {goos} targets", other.key),
+            ));
         }
+    }
+    let Some(floor) = p.os().floor else {
         return Ok(None);
     };
-    let (value, value_key) = match &spec.macos {
-        Some(v) => (v, key.field("macos")),
-        None => (&defaults.macos, "defaults.macos".to_owned()),
+    let (value, value_key) = match spec.os_floor(floor.key) {
+        Some(v) => (v, key.field(floor.key)),
+        None => (
+            defaults.os_floor(floor.key),
+            format!("defaults.{}", floor.key),
+        ),
     };
     match Version::parse(value) {
-        Some(v) if (floor.min_major..=floor.max_major).contains(&v.numbers().0) => Ok(Some(v)),
+        Some(v) if v.numbers() >= floor.min && v.numbers().0 <= floor.max_major => Ok(Some(v)),
         _ => Err(ctx.invalid(
             value_key,
             format!(
-                "unsupported {} minimum {value:?} (allowed: {}.0 … {}.x, written like `{}`; {})",
-                floor.name, floor.min_major, floor.max_major, floor.default, floor.why
+                "unsupported {} minimum {value:?} (allowed: {}.{} … {}.x, written like `{}`; {})",
+                floor.name, floor.min.0, floor.min.1, floor.max_major, floor.default, floor.why
             ),
         )),
     }

@@ -152,6 +152,7 @@ pub(crate) struct TargetWire<'a> {
     libc: Option<&'static str>,
     glibc: Option<&'a Version>,
     macos: Option<&'a Version>,
+    os_floor: Option<&'a Version>,
     toolchain: Toolchain,
     darwin_linker: Option<DarwinLinker>,
     zig_target: String,
@@ -169,7 +170,19 @@ pub(crate) struct TargetWire<'a> {
     machine: u32,
     byte_order: &'static str,
     interpreter: Option<&'static str>,
+    abi_note: Option<AbiNoteWire>,
     zig_drops: &'static [&'static str],
+    zig_refuses: &'static [&'static str],
+    empty_libs: &'static [&'static str],
+}
+
+/// The ELF ABI note a BSD binary must carry: its owner, and the largest OS
+/// version its descriptor may name (the floor's).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AbiNoteWire {
+    owner: &'static str,
+    max_version: u64,
 }
 
 impl<'a> TargetWire<'a> {
@@ -182,7 +195,11 @@ impl<'a> TargetWire<'a> {
             goarch: target.goarch(),
             libc: target.libc.as_ref().map(|l| l.name()),
             glibc: target.libc.as_ref().and_then(|l| l.glibc()),
-            macos: target.os_floor.as_ref(),
+            macos: target
+                .os_floor
+                .as_ref()
+                .filter(|_| target.goos() == Goos::Darwin),
+            os_floor: target.os_floor.as_ref(),
             toolchain: target.toolchain,
             darwin_linker: target.darwin_linker,
             zig_target: target.zig_triple(),
@@ -200,7 +217,19 @@ impl<'a> TargetWire<'a> {
             machine: target.platform.machine,
             byte_order: target.goarch().byte_order(),
             interpreter: target.interpreter(),
+            abi_note: target.platform.os().abi_note.map(|n| AbiNoteWire {
+                owner: n.owner,
+                max_version: n.max_version(
+                    target
+                        .os_floor
+                        .as_ref()
+                        .expect("an OS with an ABI note has a floor")
+                        .numbers(),
+                ),
+            }),
             zig_drops: target.platform.zig_drops,
+            zig_refuses: target.platform.zig_refuses,
+            empty_libs: target.platform.os().empty_libs,
         }
     }
 }

@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use table::{OsFacts, OsFloor, PLATFORMS};
+pub use table::{AbiNote, OsFacts, OsFloor, PLATFORMS};
 pub use version::Version;
 
 /// GOOS.
@@ -24,6 +24,10 @@ pub enum Goos {
     Windows,
     /// `darwin`
     Darwin,
+    /// `freebsd`
+    Freebsd,
+    /// `netbsd`
+    Netbsd,
 }
 
 /// GOARCH.
@@ -56,6 +60,8 @@ impl Goos {
             Goos::Linux => "linux",
             Goos::Windows => "windows",
             Goos::Darwin => "darwin",
+            Goos::Freebsd => "freebsd",
+            Goos::Netbsd => "netbsd",
         }
     }
 
@@ -351,8 +357,11 @@ pub struct Platform {
     /// darwin: osxcross' compiler prefix (`o64-clang`, `oa64-clang`).
     pub osxcross_prefix: Option<&'static str>,
     /// Arguments cmd/go passes to the C compiler for this CPU that `zig cc`
-    /// refuses; the generated build leaves them out (pitfall 19).
+    /// refuses; the generated build leaves them out (pitfall 21).
     pub zig_drops: &'static [&'static str],
+    /// Arguments that make the C compiler fail at once: probes whose
+    /// failure is what cmd/link needs (freebsd/arm64's ld.bfd check).
+    pub zig_refuses: &'static [&'static str],
 }
 
 impl Platform {
@@ -469,6 +478,35 @@ mod tests {
     }
 
     #[test]
+    fn bsd_triples_carry_their_os_floor() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        let freebsd = Platform::find(Goos::Freebsd, "arm64").unwrap();
+        assert_eq!(
+            freebsd.zig_triple(None, None, Some(&v("14.1"))),
+            "aarch64-freebsd.14.1"
+        );
+        let netbsd = Platform::find(Goos::Netbsd, "amd64").unwrap();
+        assert_eq!(
+            netbsd.zig_triple(None, None, Some(&v("10.1"))),
+            "x86_64-netbsd.10.1"
+        );
+        assert_eq!(
+            Platform::find(Goos::Windows, "386")
+                .unwrap()
+                .zig_triple(None, None, None),
+            "x86-windows-gnu"
+        );
+    }
+
+    #[test]
+    fn abi_notes_allow_patch_levels_of_the_floor_only() {
+        let freebsd = Goos::Freebsd.facts().abi_note.unwrap();
+        assert_eq!(freebsd.max_version((14, 0)), 1_400_999);
+        let netbsd = Goos::Netbsd.facts().abi_note.unwrap();
+        assert_eq!(netbsd.max_version((10, 1)), 1_001_999_999);
+    }
+
+    #[test]
     fn goarm5_is_soft_float() {
         let p = Platform::find(Goos::Linux, "arm").unwrap();
         assert_eq!(
@@ -489,6 +527,8 @@ mod tests {
     fn every_row_is_consistent() {
         for p in PLATFORMS {
             assert_eq!(p.glibc.is_some(), p.goos == Goos::Linux, "{p:?}");
+            // An OS note implies a floor to compare its version with.
+            assert!(p.os().abi_note.is_none() || p.os().floor.is_some(), "{p:?}");
             assert_eq!(p.osxcross_prefix.is_some(), p.goos == Goos::Darwin, "{p:?}");
             assert_eq!(Platform::of(p.goos, p.goarch), p);
             // One row per pair, and one machine number per format and CPU.

@@ -25,6 +25,35 @@ pub struct OsFacts {
     /// (`aarch64-macos.12.0`); `None` where the OS has none (linux has its
     /// glibc floor instead, see [`super::Libc`]).
     pub floor: Option<OsFloor>,
+    /// The dynamic linker every dynamically linked binary names, where the
+    /// OS has one whatever the C library (the BSDs; linux's depends on the
+    /// CPU, see [`super::GlibcFacts`]).
+    pub interpreter: Option<&'static str>,
+    /// The ELF note that says which OS (and version) a binary is for.
+    pub abi_note: Option<AbiNote>,
+    /// Libraries cmd/go links (`-l…`) that Zig's libc for this OS lacks,
+    /// whose functions live in its libc: linked as empty archives.
+    pub empty_libs: &'static [&'static str],
+}
+
+/// An ELF ABI note: its owner, and how the OS version in its descriptor
+/// encodes `major.minor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbiNote {
+    /// The note's owner name (`FreeBSD`, `NetBSD`).
+    pub owner: &'static str,
+    /// The descriptor's value for `major.0` is `major * per_major`…
+    pub per_major: u64,
+    /// …plus `minor * per_minor`.
+    pub per_minor: u64,
+}
+
+impl AbiNote {
+    /// The largest descriptor a binary for `floor` may carry: anything up to
+    /// the next minor release (patch levels and build numbers below it).
+    pub fn max_version(&self, floor: (u32, u32)) -> u64 {
+        u64::from(floor.0) * self.per_major + (u64::from(floor.1) + 1) * self.per_minor - 1
+    }
 }
 
 /// The minimum OS version of a GOOS that has one: its default and the range
@@ -35,8 +64,10 @@ pub struct OsFloor {
     pub name: &'static str,
     /// The floor of targets that name none.
     pub default: &'static str,
-    /// The oldest major version allowed.
-    pub min_major: u32,
+    /// The matrix key that sets it per target and in `defaults`.
+    pub key: &'static str,
+    /// The oldest version allowed (major, minor).
+    pub min: (u32, u32),
     /// The newest major version allowed.
     pub max_major: u32,
     /// Why the oldest is the oldest.
@@ -46,10 +77,31 @@ pub struct OsFloor {
 /// Go 1.25 supports macOS 12 (Monterey) and later.
 const MACOS: OsFloor = OsFloor {
     name: "macOS",
+    key: "macos",
     default: "12.0",
-    min_major: 12,
+    min: (12, 0),
     max_major: 26,
     why: "Go 1.25 needs macOS 12",
+};
+
+/// Zig 0.15 ships FreeBSD's libc from 14.0 on (its default, 13, has none).
+const FREEBSD: OsFloor = OsFloor {
+    name: "FreeBSD",
+    key: "freebsd",
+    default: "14.0",
+    min: (14, 0),
+    max_major: 15,
+    why: "Zig 0.15 ships FreeBSD's libc from 14.0 on",
+};
+
+/// Zig 0.15 ships NetBSD's libc from 10.1 on.
+const NETBSD: OsFloor = OsFloor {
+    name: "NetBSD",
+    key: "netbsd",
+    default: "10.1",
+    min: (10, 1),
+    max_major: 10,
+    why: "Zig 0.15 ships NetBSD's libc from 10.1 on",
 };
 
 /// Every GOOS, in the order messages list them.
@@ -62,6 +114,9 @@ pub(super) const OSES: &[OsFacts] = &[
         exe_suffix: "",
         archive: ArchiveFormat::TarGz,
         floor: None,
+        interpreter: None,
+        abi_note: None,
+        empty_libs: &[],
     },
     OsFacts {
         goos: Goos::Windows,
@@ -71,6 +126,9 @@ pub(super) const OSES: &[OsFacts] = &[
         exe_suffix: ".exe",
         archive: ArchiveFormat::Zip,
         floor: None,
+        interpreter: None,
+        abi_note: None,
+        empty_libs: &[],
     },
     OsFacts {
         goos: Goos::Darwin,
@@ -80,6 +138,47 @@ pub(super) const OSES: &[OsFacts] = &[
         exe_suffix: "",
         archive: ArchiveFormat::TarGz,
         floor: Some(MACOS),
+        interpreter: None,
+        abi_note: None,
+        empty_libs: &[],
+    },
+    OsFacts {
+        goos: Goos::Freebsd,
+        format: BinaryFormat::Elf,
+        zig_os: "freebsd",
+        zig_abi: None,
+        exe_suffix: "",
+        archive: ArchiveFormat::TarGz,
+        floor: Some(FREEBSD),
+        interpreter: Some("/libexec/ld-elf.so.1"),
+        // __FreeBSD_version: 1400000 for 14.0, 1401000 for 14.1.
+        abi_note: Some(AbiNote {
+            owner: "FreeBSD",
+            per_major: 100_000,
+            per_minor: 1_000,
+        }),
+        empty_libs: &[],
+    },
+    OsFacts {
+        goos: Goos::Netbsd,
+        format: BinaryFormat::Elf,
+        zig_os: "netbsd",
+        zig_abi: None,
+        exe_suffix: "",
+        archive: ArchiveFormat::TarGz,
+        floor: Some(NETBSD),
+        // Zig names /libexec/ld.elf_so (the copy NetBSD keeps for /sbin),
+        // not /usr/libexec/ld.elf_so (the one its own toolchain names);
+        // every NetBSD 10 installation has both.
+        interpreter: Some("/libexec/ld.elf_so"),
+        // __NetBSD_Version__: 1001000000 for 10.1.
+        abi_note: Some(AbiNote {
+            owner: "NetBSD",
+            per_major: 100_000_000,
+            per_minor: 1_000_000,
+        }),
+        // Go's net package links -lresolv; NetBSD's resolver is in libc.
+        empty_libs: &["resolv"],
     },
 ];
 
@@ -95,6 +194,7 @@ const EM_LOONGARCH: u32 = 258;
 const EM_MIPS: u32 = 8;
 const IMAGE_FILE_MACHINE_AMD64: u32 = 0x8664;
 const IMAGE_FILE_MACHINE_ARM64: u32 = 0xaa64;
+const IMAGE_FILE_MACHINE_I386: u32 = 0x14c;
 const CPU_TYPE_X86_64: u32 = 0x0100_0007;
 const CPU_TYPE_ARM64: u32 = 0x0100_000c;
 
@@ -179,6 +279,18 @@ pub const PLATFORMS: &[Platform] = &[
         "aarch64",
         IMAGE_FILE_MACHINE_ARM64,
     ),
+    // Runs under 32-bit wine (wine32), which this repository's CI does not
+    // install (see README): checked structurally.
+    row(Goos::Windows, Goarch::I386, "x86", IMAGE_FILE_MACHINE_I386),
+    row(Goos::Freebsd, Goarch::Amd64, "x86_64", EM_X86_64),
+    // cmd/link insists on GNU ld for freebsd/arm64 (Go issue 35197): it
+    // runs `$CC -fuse-ld=bfd -Wl,--version` and skips the check only if that
+    // fails; zig has no ld.bfd and links correctly with its own.
+    row(Goos::Freebsd, Goarch::Arm64, "aarch64", EM_AARCH64)
+        .dropping(&["-fuse-ld=bfd"])
+        .refusing(&["-Wl,--version"]),
+    row(Goos::Netbsd, Goarch::Amd64, "x86_64", EM_X86_64),
+    row(Goos::Netbsd, Goarch::Arm64, "aarch64", EM_AARCH64),
     darwin(Goarch::Amd64, "x86_64", CPU_TYPE_X86_64, "o64")
         .native_on("x86_64-darwin", Runner::None),
     darwin(Goarch::Arm64, "aarch64", CPU_TYPE_ARM64, "oa64")
@@ -198,6 +310,7 @@ const fn row(goos: Goos, goarch: Goarch, zig_arch: &'static str, machine: u32) -
         runner: Runner::None,
         osxcross_prefix: None,
         zig_drops: &[],
+        zig_refuses: &[],
     }
 }
 
@@ -246,6 +359,11 @@ impl Platform {
 
     const fn dropping(mut self, args: &'static [&'static str]) -> Platform {
         self.zig_drops = args;
+        self
+    }
+
+    const fn refusing(mut self, args: &'static [&'static str]) -> Platform {
+        self.zig_refuses = args;
         self
     }
 }

@@ -117,6 +117,15 @@ let
       echo "$1: $2 ABI note, OS version $found"
     }
 
+    # check_symbol_versions FILE PREFIX MAX: no PREFIX<N> symbol version
+    # (FreeBSD's FBSD_1.N) newer than MAX, the floor's.
+    check_symbol_versions() {
+      newest=$(tr -c 'A-Za-z0-9_.' '\n' < "$1" | grep "^$2[0-9][0-9]*\$" | sed "s/^$2//" | sort -n | tail -n 1)
+      [ -n "$newest" ] || fail "$1: no $2N symbol versions (not linked against the OS's libc?)"
+      [ "$newest" -le "$3" ] || fail "$1: needs $2$newest, newer than the floor's $2$3"
+      echo "$1: symbol versions up to $2$newest, within the floor's $2$3"
+    }
+
     # check_glibc FILE FLOOR: no GLIBC_x.y symbol version above the floor.
     check_glibc() {
       f1=$(echo "$2" | cut -d. -f1); f2=$(echo "$2" | cut -d. -f2)
@@ -169,6 +178,9 @@ let
           ''}
           ${lib.optionalString (target.abiNote != null) ''
             check_abi_note "$f" ${target.abiNote.owner} ${toString target.abiNote.maxVersion}
+          ''}
+          ${lib.optionalString (target.symbolVersions != null) ''
+            check_symbol_versions "$f" ${target.symbolVersions.prefix} ${toString target.symbolVersions.max}
           ''}
           ${lib.optionalString (target.glibc != null) ''
             check_glibc "$f" ${lib.escapeShellArg target.glibc}

@@ -147,6 +147,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -194,6 +195,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -243,6 +245,10 @@
       abiNote = {
         owner = "FreeBSD";
         maxVersion = 1400999;
+      };
+      symbolVersions = {
+        prefix = "FBSD_1.";
+        max = 7;
       };
       zigDrops = [ ];
       zigRefuses = [ ];
@@ -294,6 +300,10 @@
         owner = "FreeBSD";
         maxVersion = 1400999;
       };
+      symbolVersions = {
+        prefix = "FBSD_1.";
+        max = 7;
+      };
       zigDrops = [ "-fuse-ld=bfd" ];
       zigRefuses = [ "-Wl,--version" ];
       emptyLibs = [ ];
@@ -341,6 +351,7 @@
       byteOrder = "little";
       interpreter = "/lib/ld-linux.so.2";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -388,6 +399,7 @@
       byteOrder = "little";
       interpreter = "/lib64/ld-linux-x86-64.so.2";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -435,6 +447,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -484,6 +497,7 @@
       byteOrder = "little";
       interpreter = "/lib/ld-linux-armhf.so.3";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -531,6 +545,7 @@
       byteOrder = "little";
       interpreter = "/lib/ld-linux-aarch64.so.1";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -578,6 +593,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -625,6 +641,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -672,6 +689,7 @@
       byteOrder = "little";
       interpreter = "/lib64/ld.so.1";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ "-mhard-float" ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -719,6 +737,7 @@
       byteOrder = "little";
       interpreter = "/lib64/ld64.so.2";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -766,6 +785,7 @@
       byteOrder = "little";
       interpreter = "/lib/ld-linux-riscv64-lp64d.so.1";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -813,6 +833,7 @@
       byteOrder = "big";
       interpreter = "/lib/ld64.so.1";
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -863,6 +884,7 @@
         owner = "NetBSD";
         maxVersion = 1001999999;
       };
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ "resolv" ];
@@ -913,6 +935,7 @@
         owner = "NetBSD";
         maxVersion = 1001999999;
       };
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ "resolv" ];
@@ -961,6 +984,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -1009,6 +1033,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];
@@ -1057,6 +1082,7 @@
       byteOrder = "little";
       interpreter = null;
       abiNote = null;
+      symbolVersions = null;
       zigDrops = [ ];
       zigRefuses = [ ];
       emptyLibs = [ ];

@@ -115,6 +115,20 @@ fn bsd_problems(info: &BinaryInfo, t: &Target, out: &mut Vec<String>) {
     let (Some(note), Some(floor)) = (os.abi_note, t.os_floor.as_ref()) else {
         return;
     };
+    if let Some(versions) = os.symbol_versions {
+        let max = versions.max_for(floor.numbers());
+        let newest = info
+            .symbol_versions
+            .iter()
+            .filter_map(|v| v.strip_prefix(versions.prefix)?.parse::<u32>().ok())
+            .max();
+        if let Some(n) = newest.filter(|n| *n > max) {
+            out.push(format!(
+                "needs {}{n}, newer than {} {floor} ({}{max})",
+                versions.prefix, note.owner, versions.prefix
+            ));
+        }
+    }
     let max = note.max_version(floor.numbers());
     match &info.abi_note {
         Some((owner, v)) if owner == note.owner && *v <= max => {}

@@ -36,6 +36,9 @@ pub struct BinaryInfo {
     /// its descriptor names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abi_note: Option<(String, u64)>,
+    /// ELF: every symbol version needed, e.g. `GLIBC_2.17`, `FBSD_1.7`.
+    #[serde(skip)]
+    pub symbol_versions: Vec<String>,
     /// Mach-O: LC_BUILD_VERSION minimum OS, as `major.minor`.
     pub macos_min: Option<(u32, u32)>,
     /// Mach-O: has LC_CODE_SIGNATURE.
@@ -71,6 +74,7 @@ impl BinaryInfo {
             max_glibc: None,
             is_static: false,
             abi_note: None,
+            symbol_versions: Vec::new(),
             macos_min: None,
             code_signature: false,
             data_const_read_only: None,
@@ -108,6 +112,7 @@ fn read_elf(elf: &goblin::elf::Elf, bytes: &[u8]) -> Result<BinaryInfo> {
         for need in verneed.iter() {
             for aux in need.iter() {
                 let name = elf.dynstrtab.get_at(aux.vna_name).unwrap_or("");
+                info.symbol_versions.push(name.to_owned());
                 if let Some(v) = name.strip_prefix("GLIBC_").and_then(parse_glibc) {
                     info.max_glibc = info.max_glibc.max(Some(v));
                 }

@@ -171,9 +171,18 @@ pub(crate) struct TargetWire<'a> {
     byte_order: &'static str,
     interpreter: Option<&'static str>,
     abi_note: Option<AbiNoteWire>,
+    symbol_versions: Option<SymbolVersionsWire>,
     zig_drops: &'static [&'static str],
     zig_refuses: &'static [&'static str],
     empty_libs: &'static [&'static str],
+}
+
+/// The newest libc symbol version a binary may need: `<prefix><max>`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SymbolVersionsWire {
+    prefix: &'static str,
+    max: u32,
 }
 
 /// The ELF ABI note a BSD binary must carry: its owner, and the largest OS
@@ -227,6 +236,20 @@ impl<'a> TargetWire<'a> {
                         .numbers(),
                 ),
             }),
+            symbol_versions: target
+                .platform
+                .os()
+                .symbol_versions
+                .map(|v| SymbolVersionsWire {
+                    prefix: v.prefix,
+                    max: v.max_for(
+                        target
+                            .os_floor
+                            .as_ref()
+                            .expect("an OS with versioned symbols has a floor")
+                            .numbers(),
+                    ),
+                }),
             zig_drops: target.platform.zig_drops,
             zig_refuses: target.platform.zig_refuses,
             empty_libs: target.platform.os().empty_libs,

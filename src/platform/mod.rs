@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use table::{AbiNote, OsFacts, OsFloor, PLATFORMS};
+pub use table::{AbiNote, OsFacts, OsFloor, SymbolVersions, PLATFORMS};
 pub use version::Version;
 
 /// GOOS.
@@ -504,6 +504,9 @@ mod tests {
         assert_eq!(freebsd.max_version((14, 0)), 1_400_999);
         let netbsd = Goos::Netbsd.facts().abi_note.unwrap();
         assert_eq!(netbsd.max_version((10, 1)), 1_001_999_999);
+        let fbsd = Goos::Freebsd.facts().symbol_versions.unwrap();
+        assert_eq!(fbsd.max_for((14, 0)), 7);
+        assert_eq!(fbsd.max_for((15, 0)), 8);
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct OsFacts {
     pub interpreter: Option<&'static str>,
     /// The ELF note that says which OS (and version) a binary is for.
     pub abi_note: Option<AbiNote>,
+    /// The libc's symbol versions, where they say which OS release added a
+    /// symbol (FreeBSD's `FBSD_1.N`).
+    pub symbol_versions: Option<SymbolVersions>,
     /// Libraries cmd/go links (`-l…`) that Zig's libc for this OS lacks,
     /// whose functions live in its libc: linked as empty archives.
     pub empty_libs: &'static [&'static str],
@@ -46,6 +49,23 @@ pub struct AbiNote {
     pub per_major: u64,
     /// …plus `minor * per_minor`.
     pub per_minor: u64,
+}
+
+/// A libc's versioned symbols `<prefix><N>`, N growing by one per major OS
+/// release: FreeBSD 14 added `FBSD_1.7`, 15 `FBSD_1.8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SymbolVersions {
+    /// `FBSD_1.`
+    pub prefix: &'static str,
+    /// N of the symbols release `major` added is `major - major_offset`.
+    pub major_offset: u32,
+}
+
+impl SymbolVersions {
+    /// The newest N a binary built for `floor` may need.
+    pub fn max_for(&self, floor: (u32, u32)) -> u32 {
+        floor.0.saturating_sub(self.major_offset)
+    }
 }
 
 impl AbiNote {
@@ -116,6 +136,7 @@ pub(super) const OSES: &[OsFacts] = &[
         floor: None,
         interpreter: None,
         abi_note: None,
+        symbol_versions: None,
         empty_libs: &[],
     },
     OsFacts {
@@ -128,6 +149,7 @@ pub(super) const OSES: &[OsFacts] = &[
         floor: None,
         interpreter: None,
         abi_note: None,
+        symbol_versions: None,
         empty_libs: &[],
     },
     OsFacts {
@@ -140,6 +162,7 @@ pub(super) const OSES: &[OsFacts] = &[
         floor: Some(MACOS),
         interpreter: None,
         abi_note: None,
+        symbol_versions: None,
         empty_libs: &[],
     },
     OsFacts {
@@ -156,6 +179,10 @@ pub(super) const OSES: &[OsFacts] = &[
             owner: "FreeBSD",
             per_major: 100_000,
             per_minor: 1_000,
+        }),
+        symbol_versions: Some(SymbolVersions {
+            prefix: "FBSD_1.",
+            major_offset: 7,
         }),
         empty_libs: &[],
     },
@@ -177,6 +204,8 @@ pub(super) const OSES: &[OsFacts] = &[
             per_major: 100_000_000,
             per_minor: 1_000_000,
         }),
+        // NetBSD versions its libc by renaming symbols, not ELF versions.
+        symbol_versions: None,
         // Go's net package links -lresolv; NetBSD's resolver is in libc.
         empty_libs: &["resolv"],
     },

@@ -35,7 +35,7 @@ use serde::Deserialize;
 
 use crate::matrix::{LibcKind, MATRIX_FILE};
 use crate::plan::{GoModRequirement, GoVersion};
-use crate::platform::{glibc, Goarch, Goos};
+use crate::platform::{glibc, Goarch, Goos, PLATFORMS};
 
 /// Options of `init`.
 #[derive(Debug, Clone)]
@@ -372,6 +372,19 @@ pub const STARTER_TARGETS: &[(Goos, Goarch, Option<LibcKind>)] = &[
     (Goos::Darwin, Goarch::Arm64, None),
 ];
 
+/// Every supported `goos/goarch` that the starter matrix leaves out.
+fn more_platforms() -> Vec<String> {
+    PLATFORMS
+        .iter()
+        .filter(|p| {
+            !STARTER_TARGETS
+                .iter()
+                .any(|&(g, a, _)| g == p.goos && a == p.goarch)
+        })
+        .map(|p| format!("{}/{}", p.goos, p.goarch))
+        .collect()
+}
+
 /// A starter target's name: `<goos>-<goarch>`, `-musl` for musl.
 fn starter_name(goos: Goos, goarch: Goarch, libc: Option<LibcKind>) -> String {
     let musl = if libc == Some(LibcKind::Musl) {
@@ -480,6 +493,11 @@ impl InitReport {
         let _ = writeln!(
             s,
             "  {cd}nix build .#linux-arm64    # or: cgoflake build{matrix_arg} linux-arm64"
+        );
+        let _ = writeln!(
+            s,
+            "more platforms to add to `targets`: {}",
+            more_platforms().join(", ")
         );
         s
     }

@@ -103,6 +103,13 @@ fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
         "{stdout}"
     );
     assert!(stdout.contains("cgoflake gen"), "{stdout}");
+    // The platforms the starter matrix leaves out are offered by name.
+    assert!(
+        stdout.contains("more platforms to add to `targets`: linux/arm, linux/386")
+            && stdout.contains("freebsd/amd64")
+            && stdout.contains("netbsd/arm64"),
+        "{stdout}"
+    );
     assert!(stdout.contains("nix build .#linux-arm64"), "{stdout}");
     assert!(!stderr.contains("warning"), "{stderr}");
 

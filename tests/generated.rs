@@ -40,7 +40,7 @@ fn same_input_gives_byte_identical_output() {
 
 #[test]
 fn every_generated_file_parses_with_rnix() {
-    for dir in [fixture("matrix-all")] {
+    for dir in [fixture("matrix-all"), fixture("no-sqlite")] {
         for (path, text) in generate(&dir)
             .files
             .iter()
@@ -58,12 +58,18 @@ fn every_generated_file_parses_with_nix() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    for (path, text) in generate(&fixture("matrix-all"))
-        .files
+    let files = [fixture("matrix-all"), fixture("no-sqlite")]
+        .iter()
+        .flat_map(|dir| generate(dir).files)
+        .collect::<Vec<_>>();
+    for (i, (path, text)) in files
         .iter()
         .filter(|(p, _)| p.extension() == Some("nix"))
+        .enumerate()
     {
-        let file = tmp.path().join(path.as_str().replace('/', "__"));
+        let file = tmp
+            .path()
+            .join(format!("{i}-{}", path.as_str().replace('/', "__")));
         std::fs::write(&file, text).unwrap();
         let out = Command::new("nix-instantiate")
             .arg("--parse")
@@ -79,8 +85,9 @@ fn every_generated_file_parses_with_nix() {
 }
 
 /// deadnix (unused bindings and arguments) finds nothing in the generated
-/// Nix: neither in every template of matrix-all, nor in the repository's own
-/// flake (the templates' other branches).
+/// Nix: neither in every template of matrix-all, nor in a program without
+/// SQLite (no-sqlite), nor in the repository's own flake (the templates'
+/// other branches).
 #[test]
 fn generated_nix_has_no_dead_code() {
     if !common::require("deadnix", common::runs("deadnix", &["--version"])) {
@@ -89,9 +96,14 @@ fn generated_nix_has_no_dead_code() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = Utf8Path::from_path(tmp.path()).unwrap();
     let mut files: Vec<Utf8PathBuf> = Vec::new();
-    for (path, text) in generate(&fixture("matrix-all")).files {
+    let generated = [fixture("matrix-all"), fixture("no-sqlite")]
+        .iter()
+        .flat_map(|d| generate(d).files)
+        .enumerate()
+        .collect::<Vec<_>>();
+    for (i, (path, text)) in generated {
         if path.extension() == Some("nix") {
-            let file = dir.join(path.as_str().replace('/', "__"));
+            let file = dir.join(format!("{i}-{}", path.as_str().replace('/', "__")));
             std::fs::write(&file, text).unwrap();
             files.push(file);
         }

@@ -127,9 +127,11 @@ pub struct Pins {
     /// hashes cgoflake holds are accepted.
     #[serde(default = "default_zig")]
     pub zig: String,
-    /// SQLite: unset, cgoflake's pin of sqlite.org's amalgamation; `false`:
-    /// the program does not use SQLite (no SQLite derivation, no `libsqlite3`
-    /// tag); `true`: the pin; or an explicit amalgamation tarball.
+    /// SQLite: unset, cgoflake's pin of sqlite.org's amalgamation if the
+    /// module's go.mod requires go-sqlite3 or sqlite-vec's Go bindings, else
+    /// none; `false`: the program does not use SQLite (no SQLite derivation,
+    /// no `libsqlite3` tag); `true`: the pin; or an explicit amalgamation
+    /// tarball.
     #[serde(default)]
     pub sqlite: SqlitePin,
     /// SQLite compile-time options (`-D…`) for every target.

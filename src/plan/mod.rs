@@ -315,12 +315,15 @@ pub fn resolve(
         out_dir,
     };
     let zig = sources::zig(&ctx, &m.pins.zig)?;
-    let sqlite = sources::sqlite(&ctx, &m.pins)?;
     let darwin_sdk = match &m.darwin_sdk {
         None => None,
         Some(sdk) => Some(sources::sdk(&ctx, sdk)?),
     };
-    let mut project = project::resolve(&ctx, &m.project, sqlite.is_some())?;
+    let mut project = project::resolve(&ctx, &m.project)?;
+    let sqlite = sources::sqlite(&ctx, &m.pins, &project.src_dir)?;
+    if sqlite.is_some() && !project.tags.iter().any(|t| t == SQLITE_TAG) {
+        project.tags.push(SQLITE_TAG.to_owned());
+    }
     let go = go::resolve(&ctx, m.project.go.as_deref(), &project.src_dir)?;
     let targets = target::resolve_all(&ctx, m, darwin_sdk.is_some(), sqlite.is_some())?;
     project.default_package = default_package(&ctx, m, &targets)?;
@@ -364,9 +367,16 @@ mod tests {
     use super::*;
 
     fn plan_of(targets: &str) -> Result<Plan, MatrixError> {
+        plan_with_go_mod(
+            targets,
+            "module x\n\nrequire github.com/mattn/go-sqlite3 v1.14.32\n",
+        )
+    }
+
+    fn plan_with_go_mod(targets: &str, go_mod: &str) -> Result<Plan, MatrixError> {
         let dir = tempfile::tempdir().unwrap();
         let d = Utf8Path::from_path(dir.path()).unwrap();
-        std::fs::write(d.join("go.mod"), "module x\n").unwrap();
+        std::fs::write(d.join("go.mod"), go_mod).unwrap();
         let file = d.join("cgoflake.json");
         let text =
             format!(r#"{{"project": {{"pname": "x", "version": "1"}}, "targets": {targets}}}"#);
@@ -403,6 +413,30 @@ mod tests {
             );
             assert!(!r.cgo_ldflags.contains(&"-g".to_owned()), "{}", t.name);
         }
+    }
+
+    #[test]
+    fn sqlite_is_built_only_for_modules_that_require_it() {
+        let uses = |go_mod: &str| {
+            let p = plan_with_go_mod(r#"["linux/arm64"]"#, go_mod).unwrap();
+            let tagged = p.project.tags.iter().any(|t| t == SQLITE_TAG);
+            assert_eq!(p.sqlite.is_some(), tagged, "{go_mod}");
+            tagged
+        };
+        assert!(!uses("module x\n\ngo 1.25\n"));
+        assert!(!uses(
+            "module x\n\nrequire golang.org/x/sys v0.1.0\n\n// github.com/mattn/go-sqlite3 v1\n"
+        ));
+        assert!(uses(
+            "module x\n\nrequire (\n\tgolang.org/x/sys v0.1.0\n\tgithub.com/mattn/go-sqlite3 v1.14.32 // indirect\n)\n"
+        ));
+        assert!(uses(
+            "module x\nrequire github.com/asg017/sqlite-vec-go-bindings v0.1.6\n"
+        ));
+        // A replace names a module without requiring it.
+        assert!(!uses(
+            "module x\nreplace github.com/mattn/go-sqlite3 => ../sqlite3\n"
+        ));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use camino::Utf8Path;
 
 use super::paths::inside_flake;
+use super::MatrixError;
 use super::{validate, Ctx, DefaultPackage, ProjectPlan, StampPlan, VendorHashPlan};
-use super::{MatrixError, SQLITE_TAG};
 use crate::matrix::error::join_key;
 use crate::matrix::Project;
 
@@ -32,8 +32,8 @@ pub const RESERVED_ENV: &[&str] = &[
 
 /// Check `project` in the order its keys are documented; the default
 /// package is settled once the targets are known, the Go release in
-/// `go.rs`. `sqlite`: the program links SQLite (then the `libsqlite3` tag).
-pub(super) fn resolve(ctx: &Ctx, p: &Project, sqlite: bool) -> Result<ProjectPlan, MatrixError> {
+/// `go.rs`, SQLite (and its `libsqlite3` tag) in `sources.rs`.
+pub(super) fn resolve(ctx: &Ctx, p: &Project) -> Result<ProjectPlan, MatrixError> {
     validate::pname(ctx.file, "project.pname", &p.pname)?;
     validate::version(ctx.file, "project.version", &p.version)?;
     let (src, src_dir) = source(ctx, p)?;
@@ -44,10 +44,7 @@ pub(super) fn resolve(ctx: &Ctx, p: &Project, sqlite: bool) -> Result<ProjectPla
     for (i, tag) in p.tags.iter().enumerate() {
         validate::go_tag(ctx.file, &format!("project.tags[{i}]"), tag)?;
     }
-    let mut tags = p.tags.clone();
-    if sqlite && !tags.iter().any(|t| t == SQLITE_TAG) {
-        tags.push(SQLITE_TAG.to_owned());
-    }
+    let tags = p.tags.clone();
     let vendor_hash = vendor_hash(ctx, p.vendor_hash.as_deref())?;
     let stamp = stamp(ctx, p)?;
     Ok(ProjectPlan {

@@ -2,6 +2,8 @@
 //! release tarballs per build host), SQLite's amalgamation and the macOS SDK.
 //! Each is one typed value; the templates only fetch what it says.
 
+use camino::Utf8Path;
+
 use super::paths::nix_relative;
 use super::{validate, Ctx, MatrixError};
 use crate::hash::sri;
@@ -123,9 +125,14 @@ pub(super) fn zig(ctx: &Ctx, version: &str) -> Result<ToolchainPlan, MatrixError
 }
 
 /// `pins.sqlite` and `pins.sqliteDefines`: `None` when the program does not
-/// use SQLite.
-pub(super) fn sqlite(ctx: &Ctx, pins: &Pins) -> Result<Option<SqliteSource>, MatrixError> {
+/// use SQLite. Unset, the module in `src_dir` decides ([`links_sqlite`]).
+pub(super) fn sqlite(
+    ctx: &Ctx,
+    pins: &Pins,
+    src_dir: &Utf8Path,
+) -> Result<Option<SqliteSource>, MatrixError> {
     let source = match &pins.sqlite {
+        SqlitePin::Default if !links_sqlite(src_dir) => None,
         SqlitePin::Default | SqlitePin::Use(true) => Some(SqliteSource::pinned()),
         SqlitePin::Use(false) => None,
         SqlitePin::Tarball(s) => {
@@ -149,6 +156,57 @@ pub(super) fn sqlite(ctx: &Ctx, pins: &Pins) -> Result<Option<SqliteSource>, Mat
         validate::c_define(ctx.file, &format!("pins.sqliteDefines[{i}]"), define)?;
     }
     Ok(source)
+}
+
+/// The Go modules whose cgo code links SQLite (go-sqlite3 with its
+/// `libsqlite3` tag) or compiles against its header (sqlite-vec's bindings).
+pub const SQLITE_MODULES: &[&str] = &[
+    "github.com/mattn/go-sqlite3",
+    "github.com/asg017/sqlite-vec-go-bindings",
+];
+
+/// Whether the module in `src_dir` can import one of [`SQLITE_MODULES`]:
+/// its go.mod requires it (since Go 1.17 go.mod lists every module the
+/// build needs, indirect ones included), or go.sum holds its source (older
+/// go.mod files). Unreadable, it says yes: an unused SQLite costs a build,
+/// a missing one fails it.
+pub fn links_sqlite(src_dir: &Utf8Path) -> bool {
+    let Ok(go_mod) = std::fs::read_to_string(src_dir.join("go.mod")) else {
+        return true;
+    };
+    let go_sum = std::fs::read_to_string(src_dir.join("go.sum")).unwrap_or_default();
+    SQLITE_MODULES.iter().any(|module| {
+        required(&go_mod).any(|m| m == *module)
+            || go_sum.lines().any(|l| {
+                let mut f = l.split_whitespace();
+                f.next() == Some(module)
+                    && f.nth(1).is_some_and(|h| h.starts_with("h1:"))
+                    && !l.contains("/go.mod ")
+            })
+    })
+}
+
+/// The module paths of go.mod's `require` lines and blocks.
+fn required(go_mod: &str) -> impl Iterator<Item = &str> {
+    let mut in_block = false;
+    go_mod.lines().filter_map(move |line| {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if in_block {
+            if line == ")" {
+                in_block = false;
+                return None;
+            }
+            return line.split_whitespace().next();
+        }
+        match line.strip_prefix("require") {
+            Some(rest) if rest.trim() == "(" => {
+                in_block = true;
+                None
+            }
+            Some(rest) if rest.starts_with(char::is_whitespace) => rest.split_whitespace().next(),
+            _ => None,
+        }
+    })
 }
 
 /// `darwinSdk`: a version, and either `url` + `hash` or a `path` inside the flake.

@@ -42,29 +42,13 @@ fn flake_copy(dir: &Utf8Path, edit: impl Fn(&mut serde_json::Value)) -> Utf8Path
     flake
 }
 
-fn nix(args: &[&str]) -> String {
-    let fixture = common::fixture();
-    let out = Command::new("nix")
-        .args(args)
-        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
-        .args(["--option", "sandbox", "true"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "nix {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 fn attr(flake: &Utf8Path, path: &str) -> String {
     format!("path:{flake}#{path}")
 }
 
 /// The binary of `target`, built from `flake`.
 fn built_binary(flake: &Utf8Path, target: &str) -> Vec<u8> {
-    let json = nix(&["build", "--no-link", "--json", &attr(flake, target)]);
+    let json = common::nix_with_fixture(&["build", "--no-link", "--json", &attr(flake, target)]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let out = Utf8PathBuf::from(v[0]["outputs"]["out"].as_str().unwrap());
     let bin = std::fs::read_dir(out.join("bin"))
@@ -105,14 +89,14 @@ fn the_cache_follows_go_mod_and_flags_not_the_go_files() {
     // source but whose output (and so the cache's output path, which is what
     // Nix builds or reuses) follows only its hash.
     let cache_out = |flake: &Utf8Path| {
-        nix(&[
+        common::nix_with_fixture(&[
             "eval",
             "--raw",
             &attr(flake, "packages.x86_64-linux.linux-arm64.goCache.outPath"),
         ])
     };
     let package_drv = |flake: &Utf8Path| {
-        nix(&[
+        common::nix_with_fixture(&[
             "eval",
             "--raw",
             &attr(flake, "packages.x86_64-linux.linux-arm64.drvPath"),

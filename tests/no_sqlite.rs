@@ -56,24 +56,9 @@ fn a_program_without_sqlite_builds_and_runs() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = generated_copy(Utf8Path::from_path(tmp.path()).unwrap());
-    let fixture = common::fixture();
-    let nix = |args: &[&str]| {
-        let out = Command::new("nix")
-            .args(args)
-            .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
-            .args(["--option", "sandbox", "true"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "nix {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
     let flake = format!("path:{dir}");
     // The musl check runs the binary under qemu inside the sandbox.
-    nix(&[
+    common::nix_with_fixture(&[
         "build",
         "--no-link",
         &format!("{flake}#checks.x86_64-linux.linux-arm64-musl"),
@@ -81,7 +66,7 @@ fn a_program_without_sqlite_builds_and_runs() {
     // One glibc target more, run natively (each cold target costs CI minutes;
     // windows builds without SQLite the same way, see the plan test above).
     let target = "linux-amd64";
-    let drvs = nix(&[
+    let drvs = common::nix_with_fixture(&[
         "path-info",
         "--derivation",
         "-r",
@@ -91,7 +76,8 @@ fn a_program_without_sqlite_builds_and_runs() {
         !drvs.lines().any(|d| d.contains("-sqlite-")),
         "{target} depends on SQLite:\n{drvs}"
     );
-    let json = nix(&["build", "--no-link", "--json", &format!("{flake}#{target}")]);
+    let json =
+        common::nix_with_fixture(&["build", "--no-link", "--json", &format!("{flake}#{target}")]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let out = Utf8PathBuf::from(v[0]["outputs"]["out"].as_str().unwrap());
     let bin = out.join("bin/nosqlite");

@@ -107,6 +107,24 @@ pub fn fixture() -> Utf8PathBuf {
     .clone()
 }
 
+/// `nix ARGS` against the offline fixture as nixpkgs, in the sandbox; its
+/// stdout, or a panic with its stderr.
+pub fn nix_with_fixture(args: &[&str]) -> String {
+    let fixture = fixture();
+    let out = Command::new("nix")
+        .args(args)
+        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
+        .args(["--option", "sandbox", "true"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nix {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// `cp -a`: modification times are kept, so every copy of a flake has the
 /// same lastModified and shares derivations with the others.
 pub fn copy_tree(from: &Utf8Path, to: &Utf8Path) {

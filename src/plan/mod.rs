@@ -433,6 +433,18 @@ mod tests {
         assert!(uses(
             "module x\nrequire github.com/asg017/sqlite-vec-go-bindings v0.1.6\n"
         ));
+        // go.sum: a module's source (not just its go.mod) was needed.
+        let dir = tempfile::tempdir().unwrap();
+        let d = Utf8Path::from_path(dir.path()).unwrap();
+        std::fs::write(d.join("go.mod"), "module x\n\ngo 1.16\n").unwrap();
+        let sum = |text: &str| {
+            std::fs::write(d.join("go.sum"), text).unwrap();
+            sources::links_sqlite(d)
+        };
+        assert!(!sum(
+            "github.com/mattn/go-sqlite3 v1.14.32/go.mod h1:abc=\n"
+        ));
+        assert!(sum("github.com/mattn/go-sqlite3 v1.14.32 h1:abc=\n"));
         // A replace names a module without requiring it.
         assert!(!uses(
             "module x\nreplace github.com/mattn/go-sqlite3 => ../sqlite3\n"

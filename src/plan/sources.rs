@@ -178,10 +178,10 @@ pub fn links_sqlite(src_dir: &Utf8Path) -> bool {
     SQLITE_MODULES.iter().any(|module| {
         required(&go_mod).any(|m| m == *module)
             || go_sum.lines().any(|l| {
+                // `<module> <version> h1:…` is its source; `<version>/go.mod`
+                // lines only say its go.mod was read.
                 let mut f = l.split_whitespace();
-                f.next() == Some(module)
-                    && f.nth(1).is_some_and(|h| h.starts_with("h1:"))
-                    && !l.contains("/go.mod ")
+                f.next() == Some(module) && f.next().is_some_and(|v| !v.ends_with("/go.mod"))
             })
     })
 }

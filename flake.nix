@@ -28,6 +28,15 @@
             !(builtins.elem rel [ "flake.nix" "flake.lock" "nix" "build" "result" "cgoflake.json" ".github" ]
               || lib.hasPrefix "result-" rel);
         };
+        # go.mod and go.sum alone, what the Go build cache (nix/go-cache.nix)
+        # is made from, taken from the module itself: filtering `src` again
+        # reads the store path it was copied to, which current Nix (2.34)
+        # calls "not valid" while `nix flake check --no-build` evaluates.
+        goModFiles = builtins.path {
+          name = "source";
+          path = ./examples/app;
+          filter = path: _type: builtins.elem (lib.removePrefix (toString ./examples/app + "/") (toString path)) [ "go.mod" "go.sum" ];
+        };
         # Stamps: reproducible, from the flake itself, never the clock (pitfall 8).
         # Only a git checkout has a meaningful time: a `path:` flake's
         # lastModified follows file mtimes, so it would make every copy of

@@ -2,7 +2,7 @@
 #
 # Every target of nix/plan.nix for one build host: the pinned Zig and Go,
 # a SQLite per target, the Go package per target, `all`, checks and a dev shell.
-{ pkgs, src, rev, lastModified }:
+{ pkgs, src, goModFiles, rev, lastModified }:
 
 let
   inherit (pkgs) lib;
@@ -72,7 +72,7 @@ let
   # Each target's Go build cache: its dependencies compiled once.
   goCacheFor = target: import ./go-cache.nix {
     inherit (pkgs) lib stdenv;
-    inherit go goModules src plan target;
+    inherit go goModules goModFiles plan target;
     cross = crossFor target;
   };
 

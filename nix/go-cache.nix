@@ -7,27 +7,22 @@
 # module's own Go files, so after a Go-only change the target's package starts
 # from it and compiles just the module's own packages, then links.
 # `project.goCache = false` in the matrix leaves it out.
-{ lib, stdenv, go, cross, goModules, src, plan, target }:
+{ lib, stdenv, go, cross, goModules, goModFiles, plan, target }:
 
 let
   inherit (plan) project;
-  # go.mod and go.sum alone, named like the package's source: both build in
-  # /build/source, and the compiler's cache keys stay the same.
   # Standard packages a main package is likely to import directly (the
   # dependencies bring the rest): compiled here, a Go-only change that uses
   # them does not compile them again.
   commonStd = [ "bufio" "encoding/json" "flag" "log" "log/slog" "net/http" "os/signal" ];
-
-  modFiles = builtins.path {
-    name = "source";
-    path = src;
-    filter = path: _type: builtins.elem (baseNameOf path) [ "go.mod" "go.sum" ];
-  };
 in
 stdenv.mkDerivation {
   pname = "${target.pname}-go-cache";
   inherit (project) version;
-  src = modFiles;
+  # go.mod and go.sum alone (from flake.nix), named like the package's
+  # source: both build in /build/source, and the compiler's cache keys stay
+  # the same.
+  src = goModFiles;
 
   nativeBuildInputs = [ go ];
   # What buildGoModule's build of the package has, as the cache keys depend on it.

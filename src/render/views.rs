@@ -38,6 +38,8 @@ pub struct Flake<'a> {
     /// Build hosts: those with a pinned Zig.
     systems: Vec<&'a str>,
     src: &'a str,
+    /// The Go build cache is on: the flake also hands over go.mod and go.sum.
+    go_cache: bool,
     flake_extras: Option<&'a str>,
 }
 
@@ -55,6 +57,7 @@ impl<'a> Flake<'a> {
                 .map(|t| t.system.as_str())
                 .collect(),
             src: &plan.project.src,
+            go_cache: plan.project.go_cache,
             flake_extras: plan.project.flake_extras.as_deref(),
         }
     }

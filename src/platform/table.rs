@@ -194,9 +194,8 @@ pub(super) const OSES: &[OsFacts] = &[
         exe_suffix: "",
         archive: ArchiveFormat::TarGz,
         floor: Some(NETBSD),
-        // Zig names /libexec/ld.elf_so (the copy NetBSD keeps for /sbin),
-        // not /usr/libexec/ld.elf_so (the one its own toolchain names);
-        // every NetBSD 10 installation has both.
+        // What Zig names; NetBSD's own toolchain names
+        // /usr/libexec/ld.elf_so (not tried on a NetBSD machine here).
         interpreter: Some("/libexec/ld.elf_so"),
         // __NetBSD_Version__: 1001000000 for 10.1.
         abi_note: Some(AbiNote {

@@ -407,3 +407,184 @@ fn fetchurl_checks_pins_and_refuses_unknown_urls() {
         "test fixture cannot fetch https://example.com/x.tar.gz",
     );
 }
+
+// ---- C libraries: gnumake, pkg-config, upstream tarballs --------------------
+
+const SECCOMP_URL: &str =
+    "https://github.com/seccomp/libseccomp/releases/download/v2.5.4/libseccomp-2.5.4.tar.gz";
+const SECCOMP_SHA256: &str = "d82902400405cf0068574ef3dc1fe5f5926207543ba1ae6f8e7a1576351dcbdb";
+const BROTLI_URL: &str = "https://github.com/google/brotli/archive/refs/tags/v1.0.9.tar.gz";
+const BROTLI_SHA256: &str = "f9e8d81d0405ba66d181529af42a3354f838c939095ff99930da6aa9cdf6fe46";
+
+fn sha256_hex(path: &Utf8Path) -> String {
+    let out = Command::new("sha256sum").arg(path).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn gnu_make_is_on_every_stdenv_path() {
+    // pkgs/stdenv/common-path.nix: gnumake is in the initial PATH of stdenv
+    // and stdenvNoCC. Recipes run with `sh` from PATH (nixpkgs' gnumake
+    // patch; the sandbox has no /bin/sh) and $(MAKE) recursion works.
+    let p = Probe::new(
+        "{ cc = pkgs.stdenv.mkDerivation { name = \"m\"; dontUnpack = true; buildCommand = ''
+             mkdir sub; printf 'all:\\n\\t@echo top; $(MAKE) -s -C sub\\n' > Makefile
+             printf 'all:\\n\\t@echo sub\\n' > sub/Makefile
+             make -s > $out''; };
+           nocc = pkgs.stdenvNoCC.mkDerivation { name = \"n\"; dontUnpack = true; buildCommand = \"make --version > $out\"; };
+           phases = pkgs.stdenvNoCC.mkDerivation { name = \"ph\"; src = ./src; makeFlags = [ \"PREFIX=$(out)\" ]; };
+           gnumake = pkgs.gnumake.outPath; }",
+    );
+    p.file(
+        "src/Makefile",
+        b"all:\n\techo built > built.txt\ninstall:\n\tmkdir -p $(PREFIX)\n\tcp built.txt $(PREFIX)/\n",
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.built("cc")).unwrap(),
+        "top\nsub\n"
+    );
+    assert!(std::fs::read_to_string(p.built("nocc"))
+        .unwrap()
+        .starts_with("GNU Make "));
+    // The default buildPhase/installPhase run make (and `make install`).
+    let out = p.built("phases");
+    assert_eq!(
+        std::fs::read_to_string(out.join("built.txt")).unwrap(),
+        "built\n"
+    );
+    assert!(p.eval("gnumake").status.success());
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn pkg_config_searches_only_pkg_config_path_and_build_inputs() {
+    let p = Probe::new(
+        "let foo = pkgs.runCommand \"foo-pc\" { } ''
+               mkdir -p $out/lib/pkgconfig
+               printf 'prefix=%s\\nName: foo\\nDescription: f\\nVersion: 1.2\\nCflags: -I%s/include\\nLibs: -L%s/lib -lfoo\\n' $out $out $out > $out/lib/pkgconfig/foo.pc
+             '';
+             drv = name: attrs: cmd: pkgs.stdenv.mkDerivation ({ inherit name; dontUnpack = true; buildCommand = cmd; } // attrs);
+         in {
+           absent = drv \"absent\" { } ''if command -v pkg-config; then exit 1; fi; touch $out'';
+           native = drv \"native\" { nativeBuildInputs = [ pkgs.pkg-config ]; env.PKG_CONFIG_PATH = \"${foo}/lib/pkgconfig\"; }
+             ''{ echo \"$PKG_CONFIG\"; pkg-config --modversion foo; pkg-config --libs foo; } > $out'';
+           empty = drv \"empty\" { nativeBuildInputs = [ pkgs.pkg-config ]; } ''pkg-config --list-all > $out'';
+           hook = drv \"hook\" { nativeBuildInputs = [ pkgs.pkg-config ]; buildInputs = [ foo ]; } ''pkg-config --modversion foo > $out'';
+           asBuildInput = drv \"bi\" { buildInputs = [ pkgs.pkg-config ]; env.PKG_CONFIG_PATH = \"${foo}/lib/pkgconfig\"; }
+             ''if pkg-config --exists foo; then echo found; exit 1; fi; touch $out'';
+           wrapper = pkgs.pkg-config.outPath; }",
+    );
+    p.built("absent");
+    let native = std::fs::read_to_string(p.built("native")).unwrap();
+    let mut lines = native.lines();
+    assert_eq!(lines.next(), Some("pkg-config"), "PKG_CONFIG not exported");
+    assert_eq!(lines.next(), Some("1.2"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .trim_end()
+        .ends_with("-foo-pc/lib -lfoo"));
+    assert_eq!(std::fs::read_to_string(p.built("empty")).unwrap(), "");
+    // Setup hook: lib/pkgconfig of buildInputs joins PKG_CONFIG_PATH.
+    assert_eq!(std::fs::read_to_string(p.built("hook")).unwrap(), "1.2\n");
+    // As a buildInput the wrapper serves the target role:
+    // PKG_CONFIG_PATH_FOR_TARGET, not PKG_CONFIG_PATH.
+    p.built("asBuildInput");
+
+    // Outside the sandbox too, the program has no default search path: the
+    // host's /usr/lib/pkgconfig (and .../x86_64-linux-gnu/pkgconfig) are not
+    // searched, though the host's own pkg-config finds .pc files there.
+    let out = p.eval("wrapper");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let wrapper = String::from_utf8(out.stdout).unwrap();
+    let run = |program: &str, pkg_config_path: Option<&str>| {
+        let mut c = Command::new(program);
+        c.arg("--list-all").env_remove("PKG_CONFIG_LIBDIR");
+        match pkg_config_path {
+            Some(v) => c.env("PKG_CONFIG_PATH", v),
+            None => c.env_remove("PKG_CONFIG_PATH"),
+        };
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{program}: {}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let pcdir = Utf8Path::from_path(tmp.path()).unwrap();
+    std::fs::write(
+        pcdir.join("bar.pc"),
+        "Name: bar\nDescription: b\nVersion: 3\n",
+    )
+    .unwrap();
+    let host = "/usr/bin/pkg-config";
+    if std::path::Path::new(host).exists() {
+        assert!(
+            !run(host, None).is_empty(),
+            "the host's pkg-config finds no .pc files: this check proves nothing"
+        );
+    }
+    let ours = format!("{wrapper}/bin/pkg-config");
+    assert_eq!(run(&ours, None), "");
+    assert_eq!(
+        run(&ours, Some(pcdir.as_str())),
+        "bar                            bar - b\n"
+    );
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn upstream_tarballs_are_fixed_output_and_byte_identical() {
+    let p = Probe::new(&format!(
+        "{{ seccomp = pkgs.fetchurl {{ url = \"{SECCOMP_URL}\"; hash = \"sha256-2CkCQAQFzwBoV07z3B/l9ZJiB1Q7oa5vjnoVdjUdy9s=\"; }};
+           seccompHex = pkgs.fetchurl {{ url = \"{SECCOMP_URL}\"; sha256 = \"{SECCOMP_SHA256}\"; }};
+           seccompPrefixed = pkgs.fetchurl {{ url = \"{SECCOMP_URL}\"; hash = \"sha256:{SECCOMP_SHA256}\"; }};
+           seccompBareHex = (pkgs.fetchurl {{ url = \"{SECCOMP_URL}\"; hash = \"{SECCOMP_SHA256}\"; }}).drvPath;
+           brotli = pkgs.fetchurl {{ url = \"{BROTLI_URL}\"; sha256 = \"{BROTLI_SHA256}\"; }};
+           brotliWrong = pkgs.fetchurl {{ url = \"{BROTLI_URL}\"; hash = \"sha256-2CkCQAQFzwBoV07z3B/l9ZJiB1Q7oa5vjnoVdjUdy9s=\"; }};
+           fod = (pkgs.fetchurl {{ url = \"{BROTLI_URL}\"; hash = lib.fakeHash; }}).drvPath;
+           configureHelp = pkgs.stdenv.mkDerivation {{
+             name = \"seccomp-configure-help\";
+             src = pkgs.fetchurl {{ url = \"{SECCOMP_URL}\"; hash = \"sha256-2CkCQAQFzwBoV07z3B/l9ZJiB1Q7oa5vjnoVdjUdy9s=\"; }};
+             configureFlags = [ \"--help\" ];
+             postConfigure = \"./configure --help > $TMPDIR/help\";
+             dontBuild = true;
+             installPhase = \"cp $TMPDIR/help $out\";
+           }}; }}"
+    ));
+    let seccomp = p.built("seccomp");
+    assert!(
+        seccomp.as_str().ends_with("-libseccomp-2.5.4.tar.gz"),
+        "{seccomp}"
+    );
+    assert_eq!(sha256_hex(&seccomp), SECCOMP_SHA256);
+    assert_eq!(p.built("seccompHex"), seccomp);
+    assert_eq!(p.built("seccompPrefixed"), seccomp);
+    // nixpkgs hands `hash` to Nix as is: a bare hex digest has no type.
+    assert_fails_with(&p.eval("seccompBareHex"), "does not include a type");
+    let brotli = p.built("brotli");
+    assert!(brotli.as_str().ends_with("-v1.0.9.tar.gz"), "{brotli}");
+    assert_eq!(sha256_hex(&brotli), BROTLI_SHA256);
+    // Nix itself checks the pin, and reports the real hash.
+    let wrong = p.build("brotliWrong");
+    assert_fails_with(&wrong, "hash mismatch in fixed-output derivation");
+    assert_fails_with(
+        &wrong,
+        "sha256-+ejYHQQFumbRgVKa9CozVPg4yTkJX/mZMNpqqc32/kY=",
+    );
+    // A real fixed-output derivation (flat, as nixpkgs' fetchurl).
+    let drv = String::from_utf8(p.eval("fod").stdout).unwrap();
+    let show = Command::new("nix")
+        .args(["show-derivation", &drv])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    let out = &json[&drv]["outputs"]["out"];
+    assert_eq!(out["hashAlgo"], "sha256", "{json}");
+    // busybox sh runs upstream's autotools configure script.
+    let help = std::fs::read_to_string(p.built("configureHelp")).unwrap();
+    assert!(
+        help.contains("`configure' configures libseccomp 2.5.4"),
+        "{help}"
+    );
+}

@@ -39,7 +39,7 @@ let
     inherit lib system config;
     pkgs = self;
     inherit (self.stdenvSet) stdenv stdenvNoCC;
-    stdenvSet = import ./stdenv { inherit lib system config; inherit (self) busybox binutils patchelf; };
+    stdenvSet = import ./stdenv { inherit lib system config; inherit (self) busybox gnumake binutils patchelf; };
     buildPlatform = self.stdenv.buildPlatform;
     hostPlatform = self.stdenv.hostPlatform;
     targetPlatform = self.stdenv.targetPlatform;
@@ -83,6 +83,24 @@ let
     # other systems they stand for those systems' own strip, unbuildable here.
     binutils = hostTool "binutils" // { pname = "binutils"; meta.platforms = lib.platforms.linux; };
     patchelf = hostTool "patchelf" // { pname = "patchelf"; meta.platforms = lib.platforms.linux; };
+
+    # GNU make: on every stdenv's initial PATH (pkgs/stdenv/common-path.nix),
+    # also usable as an input. The host's make, with nixpkgs' gnumake patch
+    # (default shell `sh` from PATH, not /bin/sh).
+    gnumake = hostTool "gnumake" // { pname = "gnumake"; meta = { mainProgram = "make"; platforms = lib.platforms.all; }; };
+
+    # pkg-config: nixpkgs' pkg-config-wrapper around an unwrapped pkg-config
+    # (here the host's pkgconf, with no default search directories but its
+    # own empty $out/{lib,share}/pkgconfig). Only on PATH when listed as an
+    # input; its setup hook exports PKG_CONFIG=pkg-config and appends
+    # lib/pkgconfig and share/pkgconfig of every buildInput to
+    # PKG_CONFIG_PATH; as a nativeBuildInput the wrapper searches exactly
+    # PKG_CONFIG_PATH (as a buildInput: PKG_CONFIG_PATH_FOR_TARGET).
+    pkg-config = hostTool "pkg-config" // {
+      pname = "pkg-config-wrapper";
+      meta = { mainProgram = "pkg-config"; platforms = lib.platforms.all; };
+    };
+    pkgconf = self.pkg-config;
 
     # --- Go -------------------------------------------------------------
     # NOT nixpkgs' Go: nixpkgs builds Go from source with patches (tzdata,

@@ -1,7 +1,9 @@
 # TEST FIXTURE fetchurl: nothing can be downloaded here. For a short list of
 # known URLs the fixture serves EQUIVALENT LOCAL CONTENT (same archive layout,
 # not the same bytes) through a regular derivation, after checking that the
-# caller pinned the official hash. Every other URL is an evaluation error.
+# caller pinned the official hash. A few upstream release tarballs are served
+# BYTE-IDENTICAL (`exact` below) through a real fixed-output derivation, with
+# nixpkgs' hash handling. Every other URL is an evaluation error.
 { lib, system, busybox, hostTool, hostTools }:
 let
   b = builtins;
@@ -73,6 +75,16 @@ let
       "a3db587a1b92ee5ddac2f66b3edb41b26f9c867275782d46c3a088977d6a5b18"
       "sha256-o9tYehuS7l3awvZrPttBsm+chnJ1eC1Gw6CIl31qWxg=" "062vd9yrg250qd32sy3mfa39qvxj87dkwsznqbd5vvlj3dx5inx3";
 
+  # Upstream release tarballs that `prepare` downloaded (Debian's orig
+  # tarballs are these files) and checked against the upstream sha256: a
+  # fixed-output derivation (outputHashMode flat, the caller's hash, as
+  # nixpkgs' fetchurl) whose builder copies the local bytes, so Nix itself
+  # verifies the caller's pin ("hash mismatch in fixed-output derivation").
+  exact = {
+    "https://github.com/seccomp/libseccomp/releases/download/v2.5.4/libseccomp-2.5.4.tar.gz" = "src-libseccomp-2.5.4";
+    "https://github.com/google/brotli/archive/refs/tags/v1.0.9.tar.gz" = "src-brotli-1.0.9";
+  };
+
   failing = name: msg: b.derivation {
     inherit name system;
     builder = "${busybox}/bin/sh";
@@ -84,7 +96,12 @@ in
 , hash ? ""
 , sha256 ? ""
 , sha512 ? ""
+, sha1 ? ""
+, outputHash ? ""
+, outputHashAlgo ? ""
 , name ? null
+, pname ? null
+, version ? null
 , meta ? { }
 , passthru ? { }
 , ...
@@ -92,6 +109,46 @@ in
 let
   allUrls = (lib.optional (url != null) url) ++ urls;
   url' = if allUrls == [ ] then throw "fetchurl requires either `url` or `urls` to be set" else b.head allUrls;
+
+  # nixpkgs' fetchurl (pkgs/build-support/fetchurl/default.nix): `hash` is
+  # given to Nix as is (outputHashAlgo null: SRI or "<algo>:<hash>" only);
+  # sha256/sha512/sha1 become "<algo>:<value>"; several hashes are an error.
+  exactDrv = tool:
+    let
+      given = b.filter (h: h != "") [ hash outputHash sha1 sha256 sha512 ];
+      hash_ =
+        if b.length given > 1 then throw "multiple hashes passed to fetchurl: ${url'}"
+        else if hash != "" then { algo = null; h = hash; }
+        else if outputHash != "" then
+          (if outputHashAlgo != "" then { algo = outputHashAlgo; h = outputHash; }
+           else throw "fetchurl was passed outputHash without outputHashAlgo: ${url'}")
+        else if sha512 != "" then { algo = "sha512"; h = sha512; }
+        else if sha256 != "" then { algo = "sha256"; h = sha256; }
+        else if sha1 != "" then { algo = "sha1"; h = sha1; }
+        else { algo = null; h = lib.fakeHash; };
+      final = if hash_.algo == null || lib.hasPrefix hash_.algo hash_.h then hash_.h else "${hash_.algo}:${hash_.h}";
+      colon = b.match "([^:]+)[:](.*)" final;
+      src = hostTool tool;
+      drvName =
+        if pname != null && version != null then "${pname}-${version}"
+        else if name != null then name
+        else b.baseNameOf url';
+    in
+    (b.derivation ({
+      name = drvName;
+      inherit system;
+      builder = "${busybox}/bin/sh";
+      args = [ "-c" "${busybox}/bin/cp ${src} $out" ];
+      outputHashMode = "flat";
+      outputHash = if colon != null then b.elemAt colon 1 else final;
+      preferLocalBuild = true;
+      urls = allUrls;
+    } // lib.optionalAttrs (colon != null) { outputHashAlgo = b.head colon; })) // {
+      inherit meta passthru;
+      urls = allUrls;
+      url = url';
+    };
+
   entry = known.${url'} or (throw "test fixture cannot fetch ${url'} (offline; only a few known URLs are served locally, see tests/fixture-nixpkgs/README.md)");
   given =
     if hash != "" then hash
@@ -102,6 +159,11 @@ let
   unsupported = b.filter (n: b.elem n [ "postFetch" "downloadToTemp" "recursiveHash" "executable" "curlOpts" "netrcPhase" ]) (b.attrNames args);
 in
 assert unsupported == [ ] || throw "test fixture fetchurl: ${url'}: unsupported arguments ${lib.concatStringsSep ", " unsupported}";
+if exact ? ${url'} then
+  (if !(hostTools ? ${exact.${url'}}) then
+    failing (b.baseNameOf url') "test fixture cannot provide ${url'}: rerun tests/fixture-nixpkgs/prepare"
+  else exactDrv exact.${url'})
+else
 (if !(b.elem given entry.hashes) then
   # What Nix would report when building with a wrong pinned hash.
   failing name' ''

@@ -4,7 +4,7 @@
 # brings its own (zig cc) and sets CC itself. `stdenv` has what nixpkgs'
 # fixup uses from the C toolchain (GNU strip/ranlib, patchelf); stdenvNoCC
 # has none, as in nixpkgs.
-{ lib, system, busybox, binutils, patchelf, config ? { } }:
+{ lib, system, busybox, gnumake, binutils, patchelf, config ? { } }:
 let
   b = builtins;
 
@@ -79,7 +79,7 @@ let
     args = [ "-ec" ''
       PATH=${busybox}/bin
       mkdir -p $out
-      sed "s|@busybox@|${busybox}|g" ${./store/setup} > $out/setup
+      sed -e "s|@busybox@|${busybox}|g" -e "s|@gnumake@|${gnumake}|g" ${./store/setup} > $out/setup
       cp ${./store/default-builder.sh} $out/default-builder.sh
     '' ];
   };

@@ -9,16 +9,18 @@
 //! * `go list -e -json ./...`: the module's packages; those named `main`
 //!   become `subPackages` (Go's `./...` already leaves out `testdata`, `_*`
 //!   and `.*` directories and nested modules; we skip them again to be sure);
-//! * `go list -e -deps -json <main packages>`: every package the programs
-//!   build from; any with `CgoFiles` (a file importing "C") needs a C
-//!   toolchain, which is what cgoflake is for. Standard-library packages
-//!   (`runtime/cgo`, `net`, `os/user`) are not reported: they fall back to
-//!   pure Go without CGO.
+//! * [`crate::cgo_scan::scan`] (`go list -e -deps -json <main packages>` per
+//!   GOOS/GOARCH of the starter targets): every package the programs build
+//!   from; any with `CgoFiles` (a file importing "C") needs a C toolchain,
+//!   which is what cgoflake is for. Standard-library packages (`runtime/cgo`,
+//!   `net`, `os/user`) are not reported: they fall back to pure Go without
+//!   CGO. The scan also says what darwin cgo code needs beyond the SDK-free
+//!   path (framework headers, frameworks) and which dependencies' cgo code
+//!   `go mod vendor` would break.
 //!
-//! Listing runs with `GOOS=linux GOARCH=amd64 CGO_ENABLED=1 GOWORK=off`, so the
-//! answer does not depend on the host (a workspace is not what
-//! `buildGoModule` sees either). CGO files behind build constraints for other
-//! platforms are not seen.
+//! Listing runs with `CGO_ENABLED=1 GOWORK=off` and an explicit GOOS/GOARCH
+//! (`linux/amd64` for the module's own packages), so the answer does not
+//! depend on the host (a workspace is not what `buildGoModule` sees either).
 //!
 //! The matrix uses `"vendorHash": "auto"` (computed by `cgoflake gen`, no
 //! fake-hash build) and the long target form, so every choice is visible
@@ -27,15 +29,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Deserialize;
 
+use crate::cgo_scan::{self, DarwinFinding, GoEnv, GoPlatform, ListedPackage, VendoringFinding};
 use crate::matrix::{LibcKind, MATRIX_FILE};
 use crate::plan::{GoModRequirement, GoVersion};
 use crate::platform::{glibc, Goarch, Goos, PLATFORMS};
+
+/// How `init` runs `go` for the module's own packages: the host does not matter.
+const LISTING_ENV: GoEnv<'static> = GoEnv {
+    goos: Goos::Linux,
+    goarch: Goarch::Amd64,
+    goflags: "",
+};
 
 /// Options of `init`.
 #[derive(Debug, Clone)]
@@ -59,6 +68,8 @@ pub struct CgoPackage {
     pub own: bool,
     /// The main packages (relative, as in `subPackages`) that import it.
     pub used_by: Vec<String>,
+    /// The starter targets' platforms whose build has it, sorted.
+    pub platforms: Vec<GoPlatform>,
 }
 
 /// What `init` found and wrote.
@@ -75,8 +86,15 @@ pub struct InitReport {
     pub go_release: Option<String>,
     /// `subPackages`.
     pub main_packages: Vec<String>,
-    /// Non-standard packages with CGO files, sorted by import path.
+    /// Non-standard packages with CGO files on any starter platform, sorted
+    /// by import path.
     pub cgo_packages: Vec<CgoPackage>,
+    /// The platforms scanned (the starter targets' distinct GOOS/GOARCH).
+    pub scanned: Vec<GoPlatform>,
+    /// Darwin cgo code needing more than the SDK-free path has.
+    pub darwin_findings: Vec<DarwinFinding>,
+    /// Dependencies' cgo code needing files `go mod vendor` leaves out.
+    pub vendoring_findings: Vec<VendoringFinding>,
     /// Things the user should know (unsupported Go line, unlistable packages).
     pub warnings: Vec<String>,
     /// Whether an existing matrix was replaced.
@@ -98,33 +116,6 @@ struct GoModJson {
 #[serde(rename_all = "PascalCase")]
 struct ModulePath {
     path: String,
-}
-
-/// The fields of `go list -json` we use.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct ListedPackage {
-    dir: String,
-    import_path: String,
-    name: String,
-    standard: bool,
-    cgo_files: Vec<String>,
-    deps: Vec<String>,
-    module: Option<ListedModule>,
-    error: Option<ListedError>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct ListedModule {
-    path: String,
-    main: bool,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct ListedError {
-    err: String,
 }
 
 /// `cgoflake init`: write the starter matrix, then say what was found and
@@ -181,8 +172,8 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
         go_release_for(modfile.go.as_deref(), modfile.toolchain.as_deref());
     warnings.extend(go_warning);
 
-    let (main_packages, main_import_paths) = find_mains(opts, &module, &mut warnings)?;
-    let cgo_packages = find_cgo(opts, &main_import_paths, &mut warnings)?;
+    let main_packages = find_mains(opts, &module, &mut warnings)?;
+    let found = find_cgo(opts, &main_packages, &mut warnings)?;
     let text = render_matrix(&pname_for(&module), go_release.as_deref(), &main_packages);
     // The matrix must be what cgoflake reads back.
     crate::matrix::parse(&matrix, &text)
@@ -196,27 +187,24 @@ pub fn init(opts: &InitOptions) -> Result<InitReport> {
         go_line: modfile.go,
         go_release,
         main_packages,
-        cgo_packages,
+        cgo_packages: found.packages,
+        scanned: found.scanned,
+        darwin_findings: found.darwin,
+        vendoring_findings: found.vendoring,
         warnings,
         replaced,
         text,
     })
 }
 
-/// The module's main packages (relative, as in `subPackages`, sorted) and
-/// their import path → relative directory.
-fn find_mains(
-    opts: &InitOptions,
-    module: &str,
-    warnings: &mut Vec<String>,
-) -> Result<(Vec<String>, BTreeMap<String, String>)> {
+/// The module's main packages (relative, as in `subPackages`, sorted).
+fn find_mains(opts: &InitOptions, module: &str, warnings: &mut Vec<String>) -> Result<Vec<String>> {
     let dir = &opts.dir;
     let abs_dir = dir
         .canonicalize_utf8()
         .with_context(|| format!("resolving {dir}"))?;
     let listed = list(opts, &["list", "-e", "-json", "./..."])?;
     let mut main_packages = Vec::new();
-    let mut main_import_paths = BTreeMap::new();
     for p in &listed {
         let Some(rel) = relative_package_dir(&abs_dir, &p.dir) else {
             continue;
@@ -231,8 +219,7 @@ fn find_mains(
             continue;
         }
         if p.name == "main" {
-            main_packages.push(rel.clone());
-            main_import_paths.insert(p.import_path.clone(), rel);
+            main_packages.push(rel);
         }
     }
     main_packages.sort();
@@ -243,63 +230,58 @@ fn find_mains(
              add a `package main` (e.g. cmd/<name>/main.go) and run `cgoflake init` again"
         );
     }
-    Ok((main_packages, main_import_paths))
+    Ok(main_packages)
 }
 
-/// Packages with CGO files among the dependencies of the main packages.
-fn find_cgo(
-    opts: &InitOptions,
-    mains: &BTreeMap<String, String>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<CgoPackage>> {
-    let mut args = vec!["list", "-e", "-deps", "-json", "--"];
-    args.extend(mains.keys().map(String::as_str));
-    let listed = list(opts, &args)?;
-    let mut cgo: BTreeMap<String, CgoPackage> = BTreeMap::new();
-    for p in &listed {
-        if let Some(e) = &p.error {
-            if p.name.is_empty() {
-                warnings.push(format!(
-                    "could not list {}: {}",
-                    p.import_path,
-                    first_line(&e.err)
-                ));
-            }
-        }
-        if p.standard || p.cgo_files.is_empty() {
-            continue;
-        }
-        cgo.insert(
-            p.import_path.clone(),
-            CgoPackage {
-                import_path: p.import_path.clone(),
-                module: p.module.as_ref().map(|m| m.path.clone()),
-                own: p.module.as_ref().is_some_and(|m| m.main),
-                used_by: Vec::new(),
-            },
-        );
-    }
-    for p in &listed {
-        let Some(rel) = mains.get(&p.import_path) else {
-            continue;
-        };
-        let deps: BTreeSet<&str> = p
-            .deps
-            .iter()
-            .map(String::as_str)
-            .chain([p.import_path.as_str()])
-            .collect();
-        for c in cgo.values_mut() {
-            if deps.contains(c.import_path.as_str()) {
-                c.used_by.push(rel.clone());
-            }
+/// What the cgo scan found, for the report.
+struct CgoFound {
+    packages: Vec<CgoPackage>,
+    scanned: Vec<GoPlatform>,
+    darwin: Vec<DarwinFinding>,
+    vendoring: Vec<VendoringFinding>,
+}
+
+/// Packages with CGO files among the dependencies of the main packages, on
+/// every platform of the starter targets.
+fn find_cgo(opts: &InitOptions, mains: &[String], warnings: &mut Vec<String>) -> Result<CgoFound> {
+    let targets: Vec<(Goos, Goarch)> = STARTER_TARGETS.iter().map(|&(g, a, _)| (g, a)).collect();
+    // gen adds the tag when the module uses SQLite; it only changes
+    // go-sqlite3's own files, so listing with it always is the same answer.
+    let tags = [crate::plan::SQLITE_TAG.to_owned()];
+    let scan = cgo_scan::scan(&opts.dir, &opts.go, &targets, &tags, mains)?;
+    warnings.extend(scan.warnings);
+    let mut by_path: BTreeMap<String, CgoPackage> = BTreeMap::new();
+    for platform in &scan.platforms {
+        for p in &platform.packages {
+            let c = by_path
+                .entry(p.import_path.clone())
+                .or_insert_with(|| CgoPackage {
+                    import_path: p.import_path.clone(),
+                    module: p.module.as_ref().map(|m| m.path.clone()),
+                    own: p.module.as_ref().is_some_and(|m| m.main),
+                    used_by: Vec::new(),
+                    platforms: Vec::new(),
+                });
+            c.used_by.extend(p.used_by.iter().cloned());
+            c.platforms.push(platform.platform);
         }
     }
-    let mut out: Vec<CgoPackage> = cgo.into_values().collect();
-    for c in &mut out {
-        c.used_by.sort();
-    }
-    Ok(out)
+    let packages = by_path
+        .into_values()
+        .map(|mut c| {
+            c.used_by.sort();
+            c.used_by.dedup();
+            c.platforms.sort();
+            c.platforms.dedup();
+            c
+        })
+        .collect();
+    Ok(CgoFound {
+        packages,
+        scanned: scan.platforms.iter().map(|p| p.platform).collect(),
+        darwin: scan.darwin,
+        vendoring: scan.vendoring,
+    })
 }
 
 /// The official Go release for go.mod's `go`/`toolchain` lines (the one
@@ -463,9 +445,14 @@ impl InitReport {
                 } else {
                     format!("dependency {}", c.module.as_deref().unwrap_or("?"))
                 };
+                let only = if c.platforms == self.scanned {
+                    String::new()
+                } else {
+                    format!("; only for {}", self.platform_names(&c.platforms))
+                };
                 let _ = writeln!(
                     s,
-                    "  {} ({whose}; used by {})",
+                    "  {} ({whose}; used by {}{only})",
                     c.import_path,
                     if c.used_by.is_empty() {
                         "-".to_owned()
@@ -473,6 +460,34 @@ impl InitReport {
                         c.used_by.join(", ")
                     }
                 );
+            }
+            let by_goos = self.cgo_by_goos();
+            if by_goos.values().collect::<BTreeSet<_>>().len() > 1 {
+                let _ = writeln!(s, "CGO packages differ by GOOS:");
+                for (goos, packages) in &by_goos {
+                    let list: Vec<&str> = packages.iter().copied().collect();
+                    let list = if list.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        list.join(", ")
+                    };
+                    let _ = writeln!(s, "  {goos}: {list}");
+                }
+            }
+        }
+        if !self.darwin_findings.is_empty() {
+            let _ = writeln!(s, "darwin targets need an SDK:");
+            for f in &self.darwin_findings {
+                let _ = writeln!(s, "  - {f}");
+            }
+        }
+        if !self.vendoring_findings.is_empty() {
+            let _ = writeln!(
+                s,
+                "vendoring (handled by `cgoflake gen`: proxyVendor is chosen automatically):"
+            );
+            for f in &self.vendoring_findings {
+                let _ = writeln!(s, "  - {f}");
             }
         }
         let matrix_arg = if dir == Utf8Path::new(".") {
@@ -503,43 +518,52 @@ impl InitReport {
     }
 }
 
-/// `go <args>` in the module, with the listing environment; stdout.
-fn go(opts: &InitOptions, args: &[&str]) -> Result<Vec<u8>> {
-    let out = Command::new(&opts.go)
-        .args(args)
-        .current_dir(&opts.dir)
-        .env("GOWORK", "off")
-        .env("GOOS", Goos::Linux.as_str())
-        .env("GOARCH", Goarch::Amd64.as_str())
-        .env("CGO_ENABLED", "1")
-        .env("GOFLAGS", "")
-        .output()
-        .with_context(|| {
-            format!(
-                "running `{} {}` (is Go installed?)",
-                opts.go,
-                args.join(" ")
-            )
-        })?;
-    if !out.status.success() {
-        bail!(
-            "`{} {}` failed in {}:\n{}",
-            opts.go,
-            args.join(" "),
-            opts.dir,
-            String::from_utf8_lossy(&out.stderr).trim_end()
-        );
+impl InitReport {
+    /// The cgo packages per scanned GOOS (any of its architectures).
+    pub fn cgo_by_goos(&self) -> BTreeMap<Goos, BTreeSet<&str>> {
+        let mut out: BTreeMap<Goos, BTreeSet<&str>> = self
+            .scanned
+            .iter()
+            .map(|p| (p.goos, BTreeSet::new()))
+            .collect();
+        for c in &self.cgo_packages {
+            for p in &c.platforms {
+                out.entry(p.goos).or_default().insert(&c.import_path);
+            }
+        }
+        out
     }
-    Ok(out.stdout)
+
+    /// `platforms` shortened: a GOOS whose every scanned architecture is
+    /// there is named alone (`darwin`), others as `goos/goarch`.
+    fn platform_names(&self, platforms: &[GoPlatform]) -> String {
+        let mut names: Vec<String> = Vec::new();
+        let goos: BTreeSet<Goos> = platforms.iter().map(|p| p.goos).collect();
+        for g in goos {
+            let all = self.scanned.iter().filter(|p| p.goos == g);
+            if all.clone().all(|p| platforms.contains(p)) {
+                names.push(g.to_string());
+            } else {
+                names.extend(
+                    platforms
+                        .iter()
+                        .filter(|p| p.goos == g)
+                        .map(ToString::to_string),
+                );
+            }
+        }
+        names.join(", ")
+    }
 }
 
-/// `go list -json` output: a stream of objects.
+/// `go <args>` in the module, with the listing environment; stdout.
+fn go(opts: &InitOptions, args: &[&str]) -> Result<Vec<u8>> {
+    cgo_scan::run_go(&opts.go, &opts.dir, LISTING_ENV, args)
+}
+
+/// `go list -json …` in the module, with the listing environment.
 fn list(opts: &InitOptions, args: &[&str]) -> Result<Vec<ListedPackage>> {
-    let stdout = go(opts, args)?;
-    serde_json::Deserializer::from_slice(&stdout)
-        .into_iter::<ListedPackage>()
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("parsing `go {}`", args.join(" ")))
+    cgo_scan::go_list(&opts.go, &opts.dir, LISTING_ENV, args)
 }
 
 /// A package directory relative to the module root (`.` for the root), or

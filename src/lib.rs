@@ -7,11 +7,13 @@
 //! 4. [`gen`] writes or checks them ([`hash`] computes `vendorHash`), atomically ([`fsutil`]);
 //! 5. [`build`] drives `nix build`, collects and archives; [`binary`] checks what was built.
 //!
-//! Beside it: [`init`] writes a starter matrix; [`darwin`] holds the stub
-//! generator that lets Zig link macOS binaries without an SDK.
+//! Beside it: [`init`] writes a starter matrix (with what [`cgo_scan`] finds
+//! in the programs' cgo code); [`darwin`] holds the stub generator that lets
+//! Zig link macOS binaries without an SDK.
 
 pub mod binary;
 pub mod build;
+pub mod cgo_scan;
 pub mod darwin;
 pub mod fsutil;
 pub mod gen;

@@ -1,5 +1,6 @@
 //! `cgoflake init` on small temporary Go modules (offline: no module needs
-//! the network; a CGO dependency comes through a local `replace`). `init`
+//! the network; a CGO dependency comes through a local `replace`), scanned
+//! for every GOOS of the starter targets. `init`
 //! asks `go`: without Go a test says so and stops, or fails in CI
 //! (tests/common).
 
@@ -112,6 +113,11 @@ fn a_cgo_module_gets_a_matrix_that_parses_and_resolves() {
     );
     assert!(stdout.contains("nix build .#linux-arm64"), "{stdout}");
     assert!(!stderr.contains("warning"), "{stderr}");
+    // The same cgo set on every GOOS, nothing for darwin or vendoring.
+    assert!(!stdout.contains("differ by GOOS"), "{stdout}");
+    assert!(!stdout.contains("only for"), "{stdout}");
+    assert!(!stdout.contains("darwin targets need"), "{stdout}");
+    assert!(!stdout.contains("vendoring"), "{stdout}");
 
     let matrix = dir.join("cgoflake.json");
     let plan = load_and_resolve(&matrix);
@@ -254,6 +260,85 @@ fn a_cgo_dependency_is_reported_by_package_and_module() {
         stdout.contains("main packages: cmd/app, cmd/pure"),
         "{stdout}"
     );
+    load_and_resolve(&app.join("cgoflake.json"));
+}
+
+#[test]
+fn every_starter_goos_is_scanned_and_findings_say_what_to_do() {
+    if !common::go_available() {
+        return;
+    }
+    let (_t, root) = temp();
+    // cdep: cgo everywhere, C sources in a directory that is no package
+    // (`go mod vendor` drops it); on darwin also a framework.
+    let dep = root.join("cdep");
+    write(&dep.join("go.mod"), "module example.com/cdep\n\ngo 1.24\n");
+    write(
+        &dep.join("cdep.go"),
+        "package cdep\n\n// #include \"csrc/one.c\"\nimport \"C\"\n\nfunc One() int { return int(C.one()) }\n",
+    );
+    write(
+        &dep.join("csrc/one.c"),
+        "static int one(void) { return 1; }\n",
+    );
+    // macproxy: cgo on darwin only.
+    write(
+        &dep.join("macproxy/proxy_darwin.go"),
+        "package macproxy\n\n// #cgo LDFLAGS: -framework CoreFoundation -framework CFNetwork\n\
+         // #include <CFNetwork/CFProxySupport.h>\nimport \"C\"\n",
+    );
+    write(
+        &dep.join("macproxy/proxy.go"),
+        "package macproxy\n\nconst X = 1\n",
+    );
+    let app = root.join("app");
+    write(
+        &app.join("go.mod"),
+        "module example.com/app\n\ngo 1.24\n\nrequire example.com/cdep v0.0.0\n\nreplace example.com/cdep => ../cdep\n",
+    );
+    write(
+        &app.join("main.go"),
+        "package main\n\nimport (\n\t\"example.com/cdep\"\n\t_ \"example.com/cdep/macproxy\"\n)\n\nfunc main() { println(cdep.One()) }\n",
+    );
+    let out = init_in(&app, &[]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("example.com/cdep (dependency example.com/cdep; used by .)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "example.com/cdep/macproxy (dependency example.com/cdep; used by .; only for darwin)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "CGO packages differ by GOOS:\n  linux: example.com/cdep\n  windows: example.com/cdep\n  \
+             darwin: example.com/cdep, example.com/cdep/macproxy\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("darwin targets need an SDK:\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "  - example.com/cdep/macproxy (darwin/amd64, darwin/arm64) includes \
+             <CFNetwork/CFProxySupport.h>: the SDK-free darwin path has no Apple framework \
+             headers; set `darwinSdk` in cgoflake.json"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("links `-framework CFNetwork`"), "{stdout}");
+    assert!(!stdout.contains("-framework CoreFoundation`"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "vendoring (handled by `cgoflake gen`: proxyVendor is chosen automatically):\n  \
+             - example.com/cdep (example.com/cdep) needs csrc/one.c (`#include \"csrc/one.c\"` in cdep.go)"
+        ),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
     load_and_resolve(&app.join("cgoflake.json"));
 }
 

@@ -168,6 +168,24 @@ fn uuid_module_proxy_vendor_matches_fresh_download() {
     if nix_available() {
         assert_eq!(sri, &by_hand_proxy(&go_bin, &module, tmp.path()));
     }
+    // With the flake's Go pinned to another release than the local one, the
+    // pinned toolchain runs the download; it must not land in the download
+    // cache that is hashed (it once did: golang.org/toolchain/@v/…zip).
+    let out = Command::new(go_bin.as_str())
+        .args(["env", "GOVERSION"])
+        .output()
+        .unwrap();
+    let local = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let other = cgoflake::pins::GO_RELEASES
+        .iter()
+        .map(|r| r.version)
+        .find(|v| format!("go{v}") != local)
+        .unwrap();
+    let pinned = VendorRequest {
+        toolchain: Some(other),
+        ..req(utf8(&module), &go_bin, true)
+    };
+    assert_eq!(vendor_hash::compute(&pinned).unwrap(), got, "Go {other}");
     // Differs from the vendor/ tree.
     let plain = vendor_hash::compute(&req(utf8(&module), &go_bin, false)).unwrap();
     assert_ne!(plain, got);

@@ -193,7 +193,17 @@ pub fn compute(req: &VendorRequest) -> Result<VendorHash> {
     }
     let mut user = user_go_env(req.go, PASSTHROUGH_GO_ENV)
         .with_context(|| format!("computing vendorHash for module {dir}"))?;
-    user.insert("GOTOOLCHAIN".to_owned(), toolchain_setting(req, &user));
+    // The pinned release's own go binary, run with GOTOOLCHAIN=local: a
+    // toolchain switch inside the run would download golang.org/toolchain
+    // into proxyVendor's fresh module cache and change the hash.
+    let go = match pinned_goroot(req, &user) {
+        Some(root) => {
+            let go = root.join("bin/go");
+            user.insert("GOROOT".to_owned(), root.into_string());
+            go
+        }
+        None => req.go.to_owned(),
+    };
 
     let tmp = tempfile::Builder::new()
         .prefix("cgoflake-vendor-")
@@ -228,7 +238,7 @@ pub fn compute(req: &VendorRequest) -> Result<VendorHash> {
                 };
             }
         }
-        let mut cmd = go_command(req.go, dir, &user);
+        let mut cmd = go_command(&go, dir, &user);
         cmd.env("GOPATH", &gopath)
             .env("GOMODCACHE", &modcache)
             .env("GOPROXY", &proxy)
@@ -243,7 +253,7 @@ pub fn compute(req: &VendorRequest) -> Result<VendorHash> {
         hash_tree_or_empty(&download)
     } else {
         let vendor = tmp_path.join("vendor");
-        let mut cmd = go_command(req.go, dir, &user);
+        let mut cmd = go_command(&go, dir, &user);
         cmd.args(["mod", "vendor", &modfile_flag, "-o", vendor.as_str()]);
         run(cmd, "go mod vendor", dir)?;
         hash_tree_or_empty(&vendor)
@@ -263,7 +273,8 @@ pub fn compute(req: &VendorRequest) -> Result<VendorHash> {
 pub fn cache_key(req: &VendorRequest) -> Result<String> {
     let dir = req.module_dir;
     let mut h = Sha256::new();
-    h.update(b"cgoflake-vendor-hash-v1\0");
+    // v2: proxyVendor hashes no longer include a golang.org/toolchain download.
+    h.update(b"cgoflake-vendor-hash-v2\0");
     let version = match req.toolchain {
         Some(release) => format!("go{release}"),
         None => local_go_version(req.go)?,
@@ -367,7 +378,6 @@ fn go_command(go: &Utf8Path, cwd: &Utf8Path, user: &BTreeMap<String, String>) ->
         .env("GO111MODULE", "on")
         .env("GOTOOLCHAIN", "local")
         .env("GOWORK", "off");
-    // `user` may name the pinned toolchain instead (see toolchain_setting).
     for (k, v) in user {
         if !v.is_empty() {
             cmd.env(k, v);
@@ -376,27 +386,31 @@ fn go_command(go: &Utf8Path, cwd: &Utf8Path, user: &BTreeMap<String, String>) ->
     cmd
 }
 
-/// `GOTOOLCHAIN` for the vendoring run: the pinned release when the go
-/// command can run it (fetching it from the module proxy the first time),
-/// else `local`, with a warning naming both versions.
-fn toolchain_setting(req: &VendorRequest, user: &BTreeMap<String, String>) -> String {
-    let Some(release) = req.toolchain else {
-        return "local".to_owned();
-    };
+/// The GOROOT of the pinned release when the go command can run it
+/// (fetching it into the user's module cache the first time); `None`: use
+/// the local Go (with a warning naming both versions).
+fn pinned_goroot(req: &VendorRequest, user: &BTreeMap<String, String>) -> Option<Utf8PathBuf> {
+    let release = req.toolchain?;
     let wanted = format!("go{release}");
     let mut cmd = go_command(
         req.go,
         Utf8Path::new(&std::env::temp_dir().to_string_lossy()),
         user,
     );
-    cmd.env("GOTOOLCHAIN", &wanted).args(["env", "GOVERSION"]);
-    match cmd.output() {
-        Ok(out)
-            if out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == wanted =>
-        {
-            wanted
-        }
-        result => {
+    cmd.env("GOTOOLCHAIN", &wanted)
+        .args(["env", "GOVERSION", "GOROOT"]);
+    let out = cmd.output();
+    let found = out.as_ref().ok().filter(|o| o.status.success()).and_then(|o| {
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let mut lines = text.lines();
+        let version = lines.next()?;
+        let root = lines.next()?;
+        (version == wanted).then(|| Utf8PathBuf::from(root))
+    });
+    match found {
+        Some(root) if root.join("bin/go").is_file() => Some(root),
+        _ => {
+            let result = out;
             let why = match result {
                 Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
                 Err(e) => e.to_string(),
@@ -407,7 +421,7 @@ fn toolchain_setting(req: &VendorRequest, user: &BTreeMap<String, String>) -> St
                  computing vendorHash with {local} instead: if the build reports a \
                  vendorHash mismatch, rerun `cgoflake gen` where the Go module proxy is reachable"
             );
-            "local".to_owned()
+            None
         }
     }
 }

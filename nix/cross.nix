@@ -4,30 +4,30 @@
 # build cache (so both compile with exactly the same settings): the Go
 # environment of nix/plan.nix, `zig cc` as the C compiler, and the flags that
 # point cgo at the target's own libraries.
-{ lib, shell, zig, sqlite, darwinStubs, osxcross, macosSdk, target }:
+{ lib, shell, zig, sqlite, cLibs, pkgConfig, darwinStubs, osxcross, sdkFlags, target }:
 
 let
-  # SQLite's headers and library; on darwin without an SDK, the generated
-  # stubs of the system libraries Go links against.
-  # With `darwinLinker = "sdk"`, the SDK is zig's sysroot.
-  sdkFlags = lib.optionals (target.darwinLinker == "sdk") [
-    "--sysroot=${macosSdk}"
-    "-F${macosSdk}/System/Library/Frameworks"
-    "-L${macosSdk}/usr/lib"
-  ];
-  cgoCflags = target.cgoCflags ++ lib.optional (sqlite != null) "-I${sqlite}/include" ++ sdkFlags;
-  cgoLdflags = target.cgoLdflags ++ lib.optional (sqlite != null) "-L${sqlite}/lib" ++ sdkFlags
+  # SQLite's and the `cLibs`' headers and libraries; on darwin without an
+  # SDK, the generated stubs of the system libraries Go links against.
+  libs = lib.optional (sqlite != null) sqlite ++ cLibs;
+  cgoCflags = target.cgoCflags ++ map (l: "-I${l}/include") libs ++ sdkFlags;
+  cgoLdflags = target.cgoLdflags ++ map (l: "-L${l}/lib") libs ++ sdkFlags
     ++ lib.optionals (target.darwinLinker == "stubs") [ "-L${darwinStubs}/lib" "-F${darwinStubs}/Frameworks" ];
 
   env = target.goEnv // {
     CGO_CFLAGS = lib.concatStringsSep " " cgoCflags;
     CGO_CXXFLAGS = lib.concatStringsSep " " cgoCflags;
     CGO_LDFLAGS = lib.concatStringsSep " " cgoLdflags;
+  } // lib.optionalAttrs (cLibs != [ ]) {
+    # `#cgo pkg-config:` finds the target's libraries and nothing else.
+    PKG_CONFIG_PATH = lib.concatMapStringsSep ":" (l: "${l}/lib/pkgconfig") cLibs;
   };
 
-  # The C toolchain goes on PATH in a phase rather than in nativeBuildInputs,
-  # which buildGoModule also hands to its go-modules derivation.
-  toolchainPath = lib.makeBinPath ([ zig ] ++ lib.optional (target.toolchain == "osxcross") osxcross);
+  # The C toolchain (and pkg-config) go on PATH in a phase rather than in
+  # nativeBuildInputs, which buildGoModule also hands to its go-modules
+  # derivation.
+  toolchainPath = lib.makeBinPath ([ zig ] ++ lib.optional (target.toolchain == "osxcross") osxcross
+    ++ lib.optional (pkgConfig != null) pkgConfig);
 in
 {
   inherit env;

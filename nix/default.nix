@@ -48,22 +48,31 @@ let
       };
     };
 
+  # With `darwinLinker = "sdk"`, the SDK is zig's sysroot.
+  sdkFlagsFor = target: lib.optionals (target.darwinLinker == "sdk") [
+    "--sysroot=${macosSdk.root}"
+    "-F${macosSdk.root}/System/Library/Frameworks"
+    "-L${macosSdk.root}/usr/lib"
+  ];
+
   # Each target's cross-compiling environment, shared by its package and its
   # Go build cache.
   crossFor = target: import ./cross.nix {
     inherit (pkgs) lib;
     inherit (pkgs.stdenv) shell;
     inherit zig target;
+    sdkFlags = sdkFlagsFor target;
+    cLibs = [ ];
+    pkgConfig = null;
     sqlite = sqliteFor target;
     darwinStubs = darwinStubs;
     osxcross = null;
-    macosSdk = if macosSdk == null then null else macosSdk.root;
   };
 
   # The vendored modules, exactly as buildGoModule makes them for every
   # target (package.nix gives all targets this one go-modules derivation).
   goModules = (buildGoModule {
-    inherit (plan.project) pname version vendorHash;
+    inherit (plan.project) pname version vendorHash proxyVendor;
     inherit src;
     env = plan.project.env;
     overrideModAttrs = _final: _prev: { name = "${plan.project.pname}-${plan.project.version}-go-modules"; };

@@ -27,7 +27,7 @@ stdenv.mkDerivation {
   nativeBuildInputs = [ go ];
   # What buildGoModule's build of the package has, as the cache keys depend on it.
   env = project.env // { GO111MODULE = "on"; GOTOOLCHAIN = "local"; };
-  GOFLAGS = "-mod=vendor -trimpath";
+  GOFLAGS = (lib.optionalString (!project.proxyVendor) "-mod=vendor ") + "-trimpath";
 
   configurePhase = ''
     runHook preConfigure
@@ -35,10 +35,13 @@ stdenv.mkDerivation {
     export GOPATH="$TMPDIR/go"
     export GOPROXY=off
     export GOSUMDB=off
-    ${lib.optionalString (goModules != "") ''
+    ${lib.optionalString (goModules != "") (if project.proxyVendor then ''
+      # proxyVendor: the module download cache, served as a GOPROXY.
+      export GOPROXY="file://${goModules}"
+    '' else ''
       cp -r "${goModules}" vendor
       chmod -R u+w vendor
-    ''}
+    '')}
     ${cross.exports}
     runHook postConfigure
   '';
@@ -48,7 +51,9 @@ stdenv.mkDerivation {
     tags=${lib.escapeShellArg (lib.concatStringsSep "," project.tags)}
     # The vendored packages the target can build (build constraints may
     # exclude some) and the standard packages programs most often import
-    # themselves, compiled with everything they import.
+    # themselves, compiled with everything they import. With proxyVendor
+    # there is no vendor/modules.txt naming the packages the program uses:
+    # the dependencies then compile in the package build.
     vendored=
     if [ -f vendor/modules.txt ]; then vendored=$(grep -v '^#' vendor/modules.txt); fi
     go list -e -tags "$tags" -f '{{if not .Error}}{{.ImportPath}}{{end}}' \

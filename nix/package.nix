@@ -17,7 +17,7 @@ let
 in
 buildGoModule {
   inherit (target) pname;
-  inherit (project) version subPackages tags vendorHash;
+  inherit (project) version subPackages tags vendorHash proxyVendor;
   inherit src;
 
   # One go-modules derivation for every target: its name would otherwise

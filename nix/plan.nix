@@ -17,6 +17,7 @@
     env = { };
     goCache = true;
     vendorHash = "sha256-B6YYOE4ZT7wwGPBIg+f24DOetn0s3wzZNmqdOsv8W+I=";
+    proxyVendor = false;
     stamp = {
       version = "main.version";
       commit = "main.commit";
@@ -137,6 +138,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = "x86_64-darwin";
@@ -185,6 +187,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = "aarch64-darwin";
@@ -233,6 +236,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;
@@ -287,6 +291,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;
@@ -341,6 +346,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "native";
       nativeSystem = null;
@@ -389,6 +395,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "native";
       nativeSystem = "x86_64-linux";
@@ -437,6 +444,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = true;
       runner = "native";
       nativeSystem = "x86_64-linux";
@@ -487,6 +495,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-arm";
       nativeSystem = null;
@@ -535,6 +544,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-aarch64";
       nativeSystem = "aarch64-linux";
@@ -583,6 +593,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = true;
       runner = "qemu-aarch64";
       nativeSystem = "aarch64-linux";
@@ -631,6 +642,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = true;
       runner = "qemu-loongarch64";
       nativeSystem = null;
@@ -679,6 +691,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-mips64el";
       nativeSystem = null;
@@ -727,6 +740,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-ppc64le";
       nativeSystem = null;
@@ -775,6 +789,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-riscv64";
       nativeSystem = null;
@@ -823,6 +838,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "qemu-s390x";
       nativeSystem = null;
@@ -871,6 +887,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;
@@ -922,6 +939,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;
@@ -974,6 +992,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;
@@ -1023,6 +1042,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "wine";
       nativeSystem = null;
@@ -1072,6 +1092,7 @@
         "-DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1"
         "-DSQLITE_OMIT_DEPRECATED"
       ];
+      cLibs = { };
       staticBinary = false;
       runner = "none";
       nativeSystem = null;

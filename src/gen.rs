@@ -8,9 +8,11 @@ use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::hash::vendor as vendor_hash;
+use crate::matrix::DarwinLinker;
 use crate::plan::{Plan, VendorHashPlan};
+use crate::platform::{Goarch, Goos};
 use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER, OPTIONAL_OUTPUTS};
-use crate::{fsutil, matrix, plan};
+use crate::{cgo_scan, fsutil, matrix, plan};
 
 /// The nixpkgs revision written into a new flake.lock (nixos-25.11).
 const NIXPKGS_LOCK: &str = r#"{
@@ -59,6 +61,8 @@ pub struct Generated {
     pub plan: Plan,
     /// Relative path → content.
     pub files: Rendered,
+    /// What `gen` decided for the user (e.g. proxyVendor), one line each.
+    pub notes: Vec<String>,
 }
 
 /// `cgoflake gen`: write the files (and flake.lock when missing) and say
@@ -67,6 +71,9 @@ pub struct Generated {
 pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
     let out = &opts.out;
     let generated = generate_with_ci(opts, ci)?;
+    for note in &generated.notes {
+        eprintln!("note: {note}");
+    }
     let count = generated.files.len();
     if check {
         let drift = self::check(out, &generated.files)?;
@@ -115,7 +122,9 @@ pub enum Ci {
 /// [`generate`], also rendering the named CI configurations.
 pub fn generate_with_ci(opts: &GenOptions, ci: &[Ci]) -> Result<Generated> {
     let m = matrix::load(&opts.matrix)?;
-    let plan = plan::resolve(&m, &opts.matrix, &opts.out)?;
+    let mut plan = plan::resolve(&m, &opts.matrix, &opts.out)?;
+    let mut notes = Vec::new();
+    check_cgo(&opts.matrix, &mut plan, &mut notes)?;
     let vendor_hash = resolve_vendor_hash(&plan)?;
     let ctx = RenderContext {
         plan: &plan,
@@ -136,7 +145,7 @@ pub fn generate_with_ci(opts: &GenOptions, ci: &[Ci]) -> Result<Generated> {
             render::render_github_workflow(&ctx)?,
         );
     }
-    Ok(Generated { plan, files })
+    Ok(Generated { plan, files, notes })
 }
 
 /// `vendorHash = "auto"` → computed (cached by go.mod/go.sum content).
@@ -150,7 +159,7 @@ fn resolve_vendor_hash(plan: &Plan) -> Result<Option<String>> {
                 module_dir: &plan.project.src_dir,
                 go: &go,
                 toolchain: Some(&plan.go.version),
-                proxy_vendor: false,
+                proxy_vendor: plan.project.proxy_vendor == Some(true),
             };
             let computed = vendor_hash::compute_cached(&req, &cache_dir()).context(
                 "computing vendorHash (set `project.vendorHash` in the matrix to skip this)",
@@ -158,6 +167,71 @@ fn resolve_vendor_hash(plan: &Plan) -> Result<Option<String>> {
             Ok(computed.sri().map(str::to_owned))
         }
     }
+}
+
+/// What the module's cgo code needs, found before anything is built: whether
+/// buildGoModule needs `proxyVendor` (decided here when the matrix leaves it
+/// unset, with a note saying why), and whether a darwin target without an
+/// SDK would compile against a framework (an error naming package, header
+/// or framework, and the way out).
+fn check_cgo(matrix: &Utf8Path, plan: &mut Plan, notes: &mut Vec<String>) -> Result<()> {
+    let decide_vendor =
+        plan.project.proxy_vendor.is_none() && plan.project.vendor_hash != VendorHashPlan::None;
+    let sdk_free_darwin: Vec<&str> = plan
+        .targets
+        .iter()
+        .filter(|t| t.target.darwin_linker == Some(DarwinLinker::Stubs))
+        .map(|t| t.name.as_str())
+        .collect();
+    if !decide_vendor && sdk_free_darwin.is_empty() {
+        plan.project.proxy_vendor.get_or_insert(false);
+        return Ok(());
+    }
+    // One platform per GOOS: cgo code differs by OS far more than by CPU.
+    let mut platforms: Vec<(Goos, Goarch)> = Vec::new();
+    for t in &plan.targets {
+        if !platforms.iter().any(|(goos, _)| *goos == t.target.goos()) {
+            platforms.push((t.target.goos(), t.target.goarch()));
+        }
+    }
+    let p = &plan.project;
+    let scan = match cgo_scan::scan(
+        &p.src_dir,
+        Utf8Path::new("go"),
+        &platforms,
+        &p.tags,
+        &p.sub_packages,
+    ) {
+        Ok(scan) => scan,
+        Err(e) => {
+            notes.push(format!(
+                "could not list the module's cgo packages ({e:#}): proxyVendor stays off and darwin targets are not checked for Apple frameworks; set `project.proxyVendor` yourself if a dependency needs it"
+            ));
+            plan.project.proxy_vendor.get_or_insert(false);
+            return Ok(());
+        }
+    };
+    if decide_vendor {
+        if let Some(first) = scan.vendoring.first() {
+            let more = match scan.vendoring.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            notes.push(format!(
+                "proxyVendor chosen (set `project.proxyVendor` to decide yourself): {first}{more}"
+            ));
+        }
+        plan.project.proxy_vendor = Some(!scan.vendoring.is_empty());
+    }
+    if !sdk_free_darwin.is_empty() && !scan.darwin.is_empty() {
+        let findings: Vec<String> = scan.darwin.iter().map(|f| format!("  {f}")).collect();
+        bail!(
+            "{matrix}: targets {} build darwin without a macOS SDK, but the program's cgo code needs Apple frameworks:\n{}",
+            sdk_free_darwin.join(", "),
+            findings.join("\n")
+        );
+    }
+    Ok(())
 }
 
 /// `$XDG_CACHE_HOME/cgoflake`, else `~/.cache/cgoflake`, else a temp dir.
@@ -240,7 +314,7 @@ fn describe_difference(have: &str, want: &str) -> String {
     if !differing.is_empty()
         && differing
             .iter()
-            .all(|(_, a, b)| a.contains("vendorHash") && b.contains("vendorHash"))
+            .all(|(_, a, b)| a.contains("vendorHash = ") && b.contains("vendorHash = "))
     {
         return "vendorHash is out of date: go.mod/go.sum changed since the last `cgoflake gen`"
             .to_owned();

@@ -289,8 +289,10 @@ fn stdenv_shrinks_rpaths_unless_told_not_to() {
 #[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
 fn fixup_patches_shebangs_and_refuses_what_nixpkgs_refuses() {
     let p = Probe::new(&format!(
-        "{{ patched = {}; envflag = {}; dangling = {}; tmpdir = {}; }}",
+        "{{ patched = {}; buildflag = {}; envflag = {}; dangling = {}; tmpdir = {}; }}",
         installs("patched", "stdenv", ""),
+        // Called by hand with nixpkgs' --build flag, fixup's pass turned off.
+        installs("buildflag", "stdenv", "dontPatchShebangs = true; postInstall = ''patchShebangs --build $out/bin'';"),
         installs("envflag", "stdenv", "postInstall = ''printf '#!/usr/bin/env -S sh\\n' > $out/bin/ok; printf '#!/usr/bin/env -i sh\\n' > $out/bin/bad; chmod +x $out/bin/ok $out/bin/bad'';"),
         installs("dangling", "stdenv", "postInstall = ''ln -s /nonexistent $out/bin/link'';"),
         installs("tmpdir", "stdenv", "postInstall = ''printf '#!/bin/sh\\nexec %s/x\\n' \"$TMPDIR\" > $out/bin/wrapper; chmod +x $out/bin/wrapper'';"),
@@ -302,6 +304,11 @@ fn fixup_patches_shebangs_and_refuses_what_nixpkgs_refuses() {
     assert!(
         first.starts_with("#!/nix/store/") && first.ends_with("/bin/sh"),
         "shebang not patched: {first}"
+    );
+    let by_hand = std::fs::read_to_string(p.built("buildflag").join("bin/buildflag")).unwrap();
+    assert!(
+        by_hand.starts_with("#!/nix/store/"),
+        "patchShebangs --build did nothing: {by_hand}"
     );
     assert_fails_with(&p.build("envflag"), "unsupported interpreter directive");
     assert_fails_with(&p.build("dangling"), "points to a missing target");

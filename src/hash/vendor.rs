@@ -400,13 +400,17 @@ fn pinned_goroot(req: &VendorRequest, user: &BTreeMap<String, String>) -> Option
     cmd.env("GOTOOLCHAIN", &wanted)
         .args(["env", "GOVERSION", "GOROOT"]);
     let out = cmd.output();
-    let found = out.as_ref().ok().filter(|o| o.status.success()).and_then(|o| {
-        let text = String::from_utf8_lossy(&o.stdout).into_owned();
-        let mut lines = text.lines();
-        let version = lines.next()?;
-        let root = lines.next()?;
-        (version == wanted).then(|| Utf8PathBuf::from(root))
-    });
+    let found = out
+        .as_ref()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).into_owned();
+            let mut lines = text.lines();
+            let version = lines.next()?;
+            let root = lines.next()?;
+            (version == wanted).then(|| Utf8PathBuf::from(root))
+        });
     match found {
         Some(root) if root.join("bin/go").is_file() => Some(root),
         _ => {

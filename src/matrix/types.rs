@@ -34,6 +34,12 @@ pub struct Matrix {
     /// Values every target inherits unless it sets its own.
     #[serde(default)]
     pub defaults: TargetDefaults,
+    /// C libraries the program links (`#cgo LDFLAGS: -lfoo` or
+    /// `#cgo pkg-config: foo`), each built per target from a pinned source
+    /// into its own derivation (`lib/*.a`, `include/`, `lib/pkgconfig/`), by
+    /// name (the name of the `.pc` file cgoflake writes for a file list).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub c_libs: BTreeMap<String, CLib>,
     /// The targets: a map of name → target, or the short form
     /// `["linux/arm64", "linux/amd64/musl", "windows/amd64"]`.
     pub targets: Targets,
@@ -72,6 +78,12 @@ pub struct Project {
     /// compute it.
     #[serde(default = "default_vendor_hash")]
     pub vendor_hash: Option<String>,
+    /// buildGoModule's `proxyVendor`: the Go module download cache instead of
+    /// `go mod vendor`, which drops directories without Go packages that a
+    /// cgo package's C/C++ sources may include. Unset: `cgoflake gen`
+    /// chooses it when a dependency needs it (and says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_vendor: Option<bool>,
     /// The official Go release to build with, exactly (e.g. `1.25.14`); only
     /// releases whose tarball hashes cgoflake holds. Unset: the release
     /// go.mod's `toolchain`/`go` line asks for.
@@ -224,6 +236,82 @@ pub struct SdkSource {
     pub path: Option<Utf8PathBuf>,
     /// SDK version, e.g. `14.5` (names osxcross' target prefix).
     pub version: String,
+}
+
+/// A C library built per target (`cLibs.<name>`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CLib {
+    /// Its version (names the derivations).
+    pub version: String,
+    /// Download URL of the source tarball (with `hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// SRI sha256 of the tarball at `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// A source directory or tarball inside the flake, relative to this file
+    /// (instead of `url` + `hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Utf8PathBuf>,
+    /// Build it only for targets of these GOOS (e.g. `["linux"]` for a
+    /// Linux-only library). Unset: every target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goos: Option<Vec<String>>,
+    /// Extra C flags for every target, after the target's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cflags: Vec<String>,
+    /// Recipe: compile a list of C files with `zig cc` into static archives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<CLibFiles>,
+    /// Recipe: `./configure --host=… --enable-static --disable-shared`, `make`,
+    /// `make install` (autotools), with zig as CC/CXX/AR/RANLIB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configure: Option<CLibConfigure>,
+    /// Per-target additions, by target name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub targets: BTreeMap<String, CLibTargetOverride>,
+}
+
+/// The file-list recipe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CLibFiles {
+    /// Static archives to make: `lib<name>.a` ← C files, relative to the
+    /// source's top directory; shell globs like `c/enc/*.c` allowed.
+    pub archives: BTreeMap<String, Vec<String>>,
+    /// Include directories (`-I`), relative to the source's top directory.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include_dirs: Vec<String>,
+    /// Preprocessor definitions (`-D`), e.g. `NDEBUG` or `LEVEL=2`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defines: Vec<String>,
+    /// Headers to install into `include/`: files or directories, relative to
+    /// the source's top directory, copied with their last path component
+    /// (`c/include/brotli` → `include/brotli`).
+    pub headers: Vec<String>,
+}
+
+/// The configure + make recipe.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CLibConfigure {
+    /// Extra `./configure` arguments for every target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+}
+
+/// What one target adds to a C library's build.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CLibTargetOverride {
+    /// Extra C flags for this target.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cflags: Vec<String>,
+    /// Extra `./configure` arguments for this target (configure recipe).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configure_args: Vec<String>,
 }
 
 /// Values every target inherits.

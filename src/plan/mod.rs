@@ -10,6 +10,7 @@
 //! the relative paths the flake needs, and `wire.rs` the JSON shape the plan
 //! is printed in.
 
+mod c_libs;
 mod go;
 mod paths;
 mod project;
@@ -27,6 +28,7 @@ use crate::matrix::error::{did_you_mean, MatrixError};
 use crate::matrix::{self, DarwinLinker, Matrix, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goarm, Goos, Libc, Platform, Runner, Version};
 
+pub use c_libs::{autotools_host, CLibBuild, CLibPlan, CLibRecipe};
 pub use go::{
     default_release as go_default_release, held_list as held_go_releases, GoModRequirement,
     GoVersion,
@@ -34,8 +36,8 @@ pub use go::{
 pub use paths::matrix_dir;
 pub use project::RESERVED_ENV;
 pub use recipe::{Recipe, COMPAT_HEADER};
-pub use sources::{SdkLocation, SdkPlan, SqliteSource, TarballPlan, ToolchainPlan};
-pub(crate) use wire::{ProjectWire, SdkWire, SqliteWire, TargetWire};
+pub use sources::{SdkPlan, SourceLocation, SqliteSource, TarballPlan, ToolchainPlan};
+pub(crate) use wire::{CLibWire, ProjectWire, SdkWire, SqliteWire, TargetWire};
 
 /// The go-sqlite3 build tag that links the separately built SQLite.
 pub const SQLITE_TAG: &str = "libsqlite3";
@@ -54,6 +56,8 @@ pub struct Plan {
     pub sqlite: Option<SqliteSource>,
     /// The macOS SDK, when the matrix names one.
     pub darwin_sdk: Option<SdkPlan>,
+    /// The C libraries (`cLibs`), by name; each target lists the ones it builds.
+    pub c_libs: Vec<CLibPlan>,
     /// osxcross' default deployment target: `defaults.macos` as written
     /// (each osxcross target also passes its own `-mmacosx-version-min`).
     pub darwin_minimum: String,
@@ -86,6 +90,9 @@ pub struct ProjectPlan {
     pub go_cache: bool,
     /// `vendorHash` as written in the matrix (`auto` until `gen` computes it).
     pub vendor_hash: VendorHashPlan,
+    /// buildGoModule's `proxyVendor`: `None` until `gen` decides (unset in the
+    /// matrix), which looks for cgo sources `go mod vendor` would drop.
+    pub proxy_vendor: Option<bool>,
     /// `-X` stamp targets.
     pub stamp: StampPlan,
     /// The `default` package.
@@ -161,6 +168,8 @@ pub struct TargetPlan {
     pub target: Target,
     /// How it is built.
     pub recipe: Recipe,
+    /// The C libraries it builds (`cLibs`), with their flags, by name.
+    pub c_libs: Vec<CLibBuild>,
     /// Where `cgoflake build` collects it: `<goos>/<goarch>`, with a suffix
     /// for variants, or `<goos>/<name>` when two targets would share one.
     pub out_dir: String,
@@ -325,7 +334,9 @@ pub fn resolve(
         project.tags.push(SQLITE_TAG.to_owned());
     }
     let go = go::resolve(&ctx, m.project.go.as_deref(), &project.src_dir)?;
-    let targets = target::resolve_all(&ctx, m, darwin_sdk.is_some(), sqlite.is_some())?;
+    let mut targets = target::resolve_all(&ctx, m, darwin_sdk.is_some(), sqlite.is_some())?;
+    let c_libs = c_libs::resolve(&ctx, &m.c_libs)?;
+    c_libs::builds(&ctx, &m.c_libs, &c_libs, &mut targets)?;
     project.default_package = default_package(&ctx, m, &targets)?;
     Ok(Plan {
         project,
@@ -333,6 +344,7 @@ pub fn resolve(
         go,
         sqlite,
         darwin_sdk,
+        c_libs,
         darwin_minimum: m.defaults.macos.clone(),
         targets,
     })

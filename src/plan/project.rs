@@ -62,6 +62,7 @@ pub(super) fn resolve(ctx: &Ctx, p: &Project) -> Result<ProjectPlan, MatrixError
         env: p.env.clone(),
         go_cache: p.go_cache,
         vendor_hash,
+        proxy_vendor: p.proxy_vendor,
         stamp,
         default_package: DefaultPackage::All,
         check_args: check_args(ctx, p.check_args.as_deref())?,

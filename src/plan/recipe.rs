@@ -24,6 +24,8 @@ pub struct Recipe {
     pub go_ldflags: Vec<String>,
     /// Flags compiling SQLite's amalgamation.
     pub sqlite_cflags: Vec<String>,
+    /// The target's flags for compiling a C library (`cLibs`), before the library's own.
+    pub c_lib_cflags: Vec<String>,
 }
 
 /// What the matrix adds to every target's flags, and to this one's.
@@ -57,6 +59,7 @@ impl Recipe {
             cgo_cflags: [&cflags[..], &flags.cgo_only].concat(),
             cgo_ldflags: [&flags.ldflags[..], &defaults.ldflags, &spec.ldflags].concat(),
             go_ldflags: flags.go_ldflags,
+            c_lib_cflags: cflags.clone(),
             sqlite_cflags: cflags.into_iter().chain(defines).collect(),
         }
     }

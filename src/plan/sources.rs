@@ -88,12 +88,12 @@ pub struct SdkPlan {
     /// SDK version (names osxcross' target prefix).
     pub version: String,
     /// Where the tarball is.
-    pub location: SdkLocation,
+    pub location: SourceLocation,
 }
 
-/// Where the SDK tarball is.
+/// Where a pinned input (the SDK tarball, a C library's source) is.
 #[derive(Debug, Clone)]
-pub enum SdkLocation {
+pub enum SourceLocation {
     /// Downloaded, with its hash.
     Url {
         /// URL.
@@ -209,6 +209,46 @@ fn required(go_mod: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A pinned input at `key`: either `url` + `hash`, or a `path` inside the
+/// generated flake (as written: it need not exist when the flake is generated).
+pub(super) fn location(
+    ctx: &Ctx,
+    key: &str,
+    (url, hash, path): (Option<&str>, Option<&str>, Option<&Utf8Path>),
+    what: &str,
+) -> Result<SourceLocation, MatrixError> {
+    match (url, hash, path) {
+        (Some(u), Some(h), None) => {
+            validate::url(ctx.file, &format!("{key}.url"), u)?;
+            validate::sri_hash(ctx.file, &format!("{key}.hash"), h)?;
+            Ok(SourceLocation::Url {
+                url: u.to_owned(),
+                hash: h.to_owned(),
+            })
+        }
+        (None, None, Some(p)) => {
+            let pkey = format!("{key}.path");
+            validate::inside(ctx.file, &pkey, p.as_str(), "the directory of the matrix")?;
+            validate::nix_path_safe(ctx.file, &pkey, p.as_str())?;
+            let rel = nix_relative(ctx.out_dir, &ctx.base.join(p)).ok_or_else(|| {
+                ctx.invalid(
+                    &pkey,
+                    format!("{what} must be inside the generated flake's directory"),
+                )
+            })?;
+            Ok(SourceLocation::Path(rel))
+        }
+        (Some(_), None, None) => Err(ctx.invalid(
+            format!("{key}.hash"),
+            format!("required with `url`: the SRI sha256 of {what}"),
+        )),
+        _ => Err(ctx.invalid(
+            key,
+            format!("give either `url` + `hash`, or `path` ({what} inside the flake)"),
+        )),
+    }
+}
+
 /// `darwinSdk`: a version, and either `url` + `hash` or a `path` inside the flake.
 pub(super) fn sdk(ctx: &Ctx, sdk: &SdkSource) -> Result<SdkPlan, MatrixError> {
     if !validate::is_dotted(&sdk.version) {
@@ -217,41 +257,12 @@ pub(super) fn sdk(ctx: &Ctx, sdk: &SdkSource) -> Result<SdkPlan, MatrixError> {
             format!("{:?} is not a macOS SDK version like `14.5`", sdk.version),
         ));
     }
-    let location = match (&sdk.url, &sdk.hash, &sdk.path) {
-        (Some(u), Some(h), None) => {
-            validate::url(ctx.file, "darwinSdk.url", u)?;
-            validate::sri_hash(ctx.file, "darwinSdk.hash", h)?;
-            SdkLocation::Url {
-                url: u.clone(),
-                hash: h.clone(),
-            }
-        }
-        (None, None, Some(p)) => {
-            let key = "darwinSdk.path";
-            validate::inside(ctx.file, key, p.as_str(), "the directory of the matrix")?;
-            validate::nix_path_safe(ctx.file, key, p.as_str())?;
-            // As written: the tarball need not exist when the flake is generated.
-            let rel = nix_relative(ctx.out_dir, &ctx.base.join(p)).ok_or_else(|| {
-                ctx.invalid(
-                    key,
-                    "the SDK tarball must be inside the generated flake's directory",
-                )
-            })?;
-            SdkLocation::Path(rel)
-        }
-        (Some(_), None, None) => {
-            return Err(ctx.invalid(
-                "darwinSdk.hash",
-                "required with `url`: the SRI sha256 of the SDK tarball",
-            ))
-        }
-        _ => {
-            return Err(ctx.invalid(
-                "darwinSdk",
-                "give either `url` + `hash`, or `path` (a local tarball)",
-            ))
-        }
-    };
+    let location = location(
+        ctx,
+        "darwinSdk",
+        (sdk.url.as_deref(), sdk.hash.as_deref(), sdk.path.as_deref()),
+        "the SDK tarball",
+    )?;
     Ok(SdkPlan {
         version: sdk.version.clone(),
         location,

@@ -82,6 +82,7 @@ pub(super) fn resolve_all(
             name: name.clone(),
             pname: format!("{}-{name}", m.project.pname),
             recipe: Recipe::new(&target, &extra),
+            c_libs: Vec::new(),
             out_dir: out_dir(&target),
             target,
         });

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Serialize, Serializer};
 
 use super::{
-    DefaultPackage, Plan, ProjectPlan, SdkLocation, SdkPlan, SqliteSource, StampPlan, TargetPlan,
-    ToolchainPlan, VendorHashPlan, COMPAT_HEADER,
+    CLibBuild, CLibPlan, CLibRecipe, DefaultPackage, Plan, ProjectPlan, SdkPlan, SourceLocation,
+    SqliteSource, StampPlan, TargetPlan, ToolchainPlan, VendorHashPlan, COMPAT_HEADER,
 };
 use crate::matrix::{DarwinLinker, Toolchain};
 use crate::platform::{BinaryFormat, Goarch, Goos, Runner, Version};
@@ -24,6 +24,7 @@ impl Serialize for Plan {
             go: &self.go,
             sqlite: self.sqlite.as_ref().map(SqliteWire::new),
             darwin_sdk: self.darwin_sdk.as_ref().map(SdkWire::new),
+            c_libs: CLibWire::all(&self.c_libs),
             needs_osxcross: self.needs_osxcross(),
             darwin_minimum: &self.darwin_minimum,
             needs_darwin_stubs: self.needs_darwin_stubs(),
@@ -43,6 +44,8 @@ struct PlanWire<'a> {
     sqlite: Option<SqliteWire<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     darwin_sdk: Option<SdkWire<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    c_libs: BTreeMap<&'a str, CLibWire<'a>>,
     needs_osxcross: bool,
     darwin_minimum: &'a str,
     needs_darwin_stubs: bool,
@@ -64,6 +67,7 @@ pub(crate) struct ProjectWire<'a, V> {
     env: &'a BTreeMap<String, String>,
     go_cache: bool,
     vendor_hash: V,
+    proxy_vendor: bool,
     stamp: &'a StampPlan,
     default_package: &'a str,
     check_args: Option<&'a [String]>,
@@ -83,6 +87,7 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
             env: &p.env,
             go_cache: p.go_cache,
             vendor_hash,
+            proxy_vendor: p.proxy_vendor.unwrap_or(false),
             stamp: &p.stamp,
             default_package: match &p.default_package {
                 DefaultPackage::All => "all",
@@ -128,12 +133,16 @@ pub(crate) struct SdkWire<'a> {
 
 impl<'a> SdkWire<'a> {
     pub(crate) fn new(sdk: &'a SdkPlan) -> Self {
-        let (url, hash, path) = match &sdk.location {
-            SdkLocation::Url { url, hash } => (Some(&**url), Some(&**hash), None),
-            SdkLocation::Path(path) => (None, None, Some(&**path)),
+        SdkWire::located(&sdk.version, &sdk.location)
+    }
+
+    fn located(version: &'a str, location: &'a SourceLocation) -> Self {
+        let (url, hash, path) = match location {
+            SourceLocation::Url { url, hash } => (Some(&**url), Some(&**hash), None),
+            SourceLocation::Path(path) => (None, None, Some(&**path)),
         };
         SdkWire {
-            version: &sdk.version,
+            version,
             url,
             hash,
             path,
@@ -142,6 +151,66 @@ impl<'a> SdkWire<'a> {
 }
 
 /// One target, with what the platform table says about it spelled out.
+/// A C library: its source and recipe (each target's flags are in its `cLibs`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CLibWire<'a> {
+    version: &'a str,
+    src: SdkWire<'a>,
+    recipe: &'static str,
+    /// File list: `lib<name>.a` ← files (shell globs), and the headers installed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archives: Option<&'a BTreeMap<String, Vec<String>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headers: Option<&'a [String]>,
+}
+
+impl<'a> CLibWire<'a> {
+    pub(crate) fn all(libs: &'a [CLibPlan]) -> BTreeMap<&'a str, Self> {
+        libs.iter()
+            .map(|l| {
+                let (recipe, archives, headers) = match &l.recipe {
+                    CLibRecipe::Files(f) => ("files", Some(&f.archives), Some(&f.headers[..])),
+                    CLibRecipe::Configure => ("configure", None, None),
+                };
+                let wire = CLibWire {
+                    version: &l.version,
+                    src: SdkWire::located(&l.version, &l.source),
+                    recipe,
+                    archives,
+                    headers,
+                };
+                (l.name.as_str(), wire)
+            })
+            .collect()
+    }
+}
+
+/// One C library for one target.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CLibBuildWire<'a> {
+    cflags: &'a [String],
+    env: &'a BTreeMap<String, String>,
+    configure_args: &'a [String],
+}
+
+impl<'a> CLibBuildWire<'a> {
+    fn all(builds: &'a [CLibBuild]) -> BTreeMap<&'a str, Self> {
+        builds
+            .iter()
+            .map(|b| {
+                let wire = CLibBuildWire {
+                    cflags: &b.cflags,
+                    env: &b.env,
+                    configure_args: &b.configure_args,
+                };
+                (b.name.as_str(), wire)
+            })
+            .collect()
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TargetWire<'a> {
@@ -161,6 +230,7 @@ pub(crate) struct TargetWire<'a> {
     cgo_ldflags: &'a [String],
     go_ldflags: &'a [String],
     sqlite_cflags: &'a [String],
+    c_libs: BTreeMap<&'a str, CLibBuildWire<'a>>,
     static_binary: bool,
     runner: Runner,
     native_system: Option<&'static str>,
@@ -217,6 +287,7 @@ impl<'a> TargetWire<'a> {
             cgo_ldflags: &recipe.cgo_ldflags,
             go_ldflags: &recipe.go_ldflags,
             sqlite_cflags: &recipe.sqlite_cflags,
+            c_libs: CLibBuildWire::all(&t.c_libs),
             static_binary: target.static_binary(),
             runner: target.runner(),
             native_system: target.platform.native_system,

@@ -113,6 +113,7 @@ templates! {
     zig: Toolchain, nix, "nix/zig.nix", "zig.nix.hbs";
     go: Toolchain, nix, "nix/go.nix", "go.nix.hbs";
     sqlite: Header, nix, "nix/sqlite.nix", "sqlite.nix.hbs";
+    c_lib: Header, nix, "nix/c-lib.nix", "c-lib.nix.hbs";
     cross: Header, nix, "nix/cross.nix", "cross.nix.hbs";
     go_cache: Header, nix, "nix/go-cache.nix", "go-cache.nix.hbs";
     package: Header, nix, "nix/package.nix", "package.nix.hbs";
@@ -127,6 +128,7 @@ templates! {
 /// plan no longer needs them.
 pub const OPTIONAL_OUTPUTS: &[&str] = &[
     sqlite().output,
+    c_lib().output,
     go_cache().output,
     darwin_stubs().output,
     darwin_stubs_script().output,
@@ -144,6 +146,9 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     go().add(&mut out, &views::Toolchain::new(ctx, &ctx.plan.go))?;
     if ctx.plan.sqlite.is_some() {
         sqlite().add(&mut out, &header)?;
+    }
+    if !ctx.plan.c_libs.is_empty() {
+        c_lib().add(&mut out, &header)?;
     }
     cross().add(&mut out, &header)?;
     if ctx.plan.project.go_cache {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::RenderContext;
 use crate::pins::{OsxcrossPin, OSXCROSS};
-use crate::plan::{ProjectWire, SdkWire, SqliteWire, TargetWire, ToolchainPlan};
+use crate::plan::{CLibWire, ProjectWire, SdkWire, SqliteWire, TargetWire, ToolchainPlan};
 use crate::GENERATOR;
 
 /// The header every generated file starts with names the matrix.
@@ -69,6 +69,7 @@ impl<'a> Flake<'a> {
 pub struct Default<'a> {
     matrix_name: &'a str,
     sqlite: bool,
+    c_libs: bool,
     go_cache: bool,
     needs_darwin_stubs: bool,
     needs_osxcross: bool,
@@ -79,6 +80,7 @@ impl<'a> Default<'a> {
         Default {
             matrix_name: &ctx.matrix_name,
             sqlite: ctx.plan.sqlite.is_some(),
+            c_libs: !ctx.plan.c_libs.is_empty(),
             go_cache: ctx.plan.project.go_cache,
             needs_darwin_stubs: ctx.plan.needs_darwin_stubs(),
             needs_osxcross: ctx.plan.needs_osxcross(),
@@ -98,6 +100,8 @@ pub struct PlanNix<'a> {
     go: ToolchainNix<'a>,
     sqlite: Option<SqliteWire<'a>>,
     darwin_sdk: Option<SdkWire<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    c_libs: BTreeMap<&'a str, CLibWire<'a>>,
     darwin_minimum: &'a str,
     targets: BTreeMap<&'a str, TargetWire<'a>>,
 }
@@ -150,6 +154,7 @@ impl<'a> PlanNix<'a> {
             go: ToolchainNix::new(&plan.go),
             sqlite: plan.sqlite.as_ref().map(SqliteWire::new),
             darwin_sdk: plan.darwin_sdk.as_ref().map(SdkWire::new),
+            c_libs: CLibWire::all(&plan.c_libs),
             darwin_minimum: &plan.darwin_minimum,
             targets: plan
                 .targets

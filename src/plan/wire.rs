@@ -67,7 +67,8 @@ pub(crate) struct ProjectWire<'a, V> {
     env: &'a BTreeMap<String, String>,
     go_cache: bool,
     vendor_hash: V,
-    proxy_vendor: bool,
+    /// `null` in `targets --json` when the matrix leaves it to `gen`.
+    proxy_vendor: Option<bool>,
     stamp: &'a StampPlan,
     default_package: &'a str,
     check_args: Option<&'a [String]>,
@@ -87,7 +88,7 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
             env: &p.env,
             go_cache: p.go_cache,
             vendor_hash,
-            proxy_vendor: p.proxy_vendor.unwrap_or(false),
+            proxy_vendor: p.proxy_vendor,
             stamp: &p.stamp,
             default_package: match &p.default_package {
                 DefaultPackage::All => "all",
@@ -96,6 +97,12 @@ impl<'a, V: Serialize> ProjectWire<'a, V> {
             check_args: p.check_args.as_deref(),
             flake_extras: p.flake_extras.as_deref(),
         }
+    }
+
+    /// For Nix, which needs a boolean: `proxyVendor` unset is off.
+    pub(crate) fn proxy_vendor_decided(mut self) -> Self {
+        self.proxy_vendor = Some(self.proxy_vendor.unwrap_or(false));
+        self
     }
 }
 

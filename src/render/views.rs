@@ -149,7 +149,8 @@ impl<'a> PlanNix<'a> {
         PlanNix {
             matrix_name: &ctx.matrix_name,
             generator: GENERATOR,
-            project: ProjectWire::new(&plan.project, ctx.vendor_hash.as_deref()),
+            project: ProjectWire::new(&plan.project, ctx.vendor_hash.as_deref())
+                .proxy_vendor_decided(),
             zig: ToolchainNix::new(&plan.zig),
             go: ToolchainNix::new(&plan.go),
             sqlite: plan.sqlite.as_ref().map(SqliteWire::new),

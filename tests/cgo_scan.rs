@@ -5,20 +5,11 @@
 
 mod common;
 
+use common::{temp_dir as temp, write_file as write};
+
 use camino::{Utf8Path, Utf8PathBuf};
 use cgoflake::cgo_scan::{self, DarwinNeed, VendorReference, ZIG_MACOS_CAPITALISED_DIRS};
 use cgoflake::platform::{Goarch, Goos};
-
-fn temp() -> (tempfile::TempDir, Utf8PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let p = Utf8PathBuf::from_path_buf(t.path().to_owned()).unwrap();
-    (t, p)
-}
-
-fn write(path: &Utf8Path, content: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
-}
 
 const TARGETS: &[(Goos, Goarch)] = &[
     (Goos::Linux, Goarch::Amd64),

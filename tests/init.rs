@@ -6,9 +6,11 @@
 
 mod common;
 
+use common::{temp_dir as temp, write_file as write};
+
 use std::process::{Command, Output};
 
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8Path;
 use cgoflake::platform::Goos;
 
 fn cgoflake(args: &[&str]) -> Output {
@@ -27,17 +29,6 @@ fn init_in(dir: &Utf8Path, extra: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn temp() -> (tempfile::TempDir, Utf8PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let p = Utf8PathBuf::from_path_buf(t.path().to_owned()).unwrap();
-    (t, p)
-}
-
-fn write(path: &Utf8Path, content: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, content).unwrap();
 }
 
 const CGO_MAIN: &str = r#"package main

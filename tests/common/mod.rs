@@ -158,3 +158,16 @@ pub fn nix_hash_path(path: &std::path::Path, base32: bool) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
+
+/// A temporary directory (removed when the guard drops) and its UTF-8 path.
+pub fn temp_dir() -> (tempfile::TempDir, Utf8PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let p = Utf8PathBuf::from_path_buf(t.path().to_owned()).unwrap();
+    (t, p)
+}
+
+/// Write `content` to `path`, creating its directory first.
+pub fn write_file(path: &Utf8Path, content: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}

@@ -211,6 +211,18 @@ fn check_cgo(matrix: &Utf8Path, plan: &mut Plan, notes: &mut Vec<String>) -> Res
             return Ok(());
         }
     };
+    // Packages `go list` could not load (an untidy go.sum, say) were not
+    // looked at: say so rather than decide quietly on half the graph.
+    notes.extend(
+        scan.warnings
+            .iter()
+            .map(|w| w.trim_end_matches("; to add:"))
+            .map(|w| {
+                format!(
+                    "cgo packages not checked ({w}): run `go mod tidy`, then `cgoflake gen` again"
+                )
+            }),
+    );
     if decide_vendor {
         if let Some(first) = scan.vendoring.first() {
             let more = match scan.vendoring.len() {

@@ -156,7 +156,8 @@ fn zig_ships_exactly_the_capitalised_macos_header_dirs_we_allow() {
     assert!(generic.is_empty(), "{generic:?}");
 }
 
-/// A module requiring `requires` (path, version) whose main imports `imports`.
+/// A module requiring `requires` (path, version) whose main imports
+/// `imports`, with the go.sum a real module has (the scan never writes it).
 fn proxy_module(root: &Utf8Path, requires: &[(&str, &str)], imports: &[&str]) {
     let mut go_mod = "module example.com/probe\n\ngo 1.24\n\nrequire (\n".to_owned();
     for (path, version) in requires {
@@ -168,6 +169,18 @@ fn proxy_module(root: &Utf8Path, requires: &[(&str, &str)], imports: &[&str]) {
     write(
         &root.join("main.go"),
         &format!("package main\n\nimport (\n{imports})\n\nfunc main() {{}}\n"),
+    );
+    let out = std::process::Command::new("go")
+        .args(["mod", "tidy"])
+        .current_dir(root)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go mod tidy: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
 

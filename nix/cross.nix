@@ -9,7 +9,7 @@
 let
   # SQLite's and the `cLibs`' headers and libraries; on darwin without an
   # SDK, the generated stubs of the system libraries Go links against.
-  libs = lib.optional (sqlite != null) sqlite ++ cLibs;
+  libs = lib.optional (sqlite != null) sqlite ++ lib.attrValues cLibs;
   cgoCflags = target.cgoCflags ++ map (l: "-I${l}/include") libs ++ sdkFlags;
   cgoLdflags = target.cgoLdflags ++ map (l: "-L${l}/lib") libs ++ sdkFlags
     ++ lib.optionals (target.darwinLinker == "stubs") [ "-L${darwinStubs}/lib" "-F${darwinStubs}/Frameworks" ];
@@ -18,9 +18,9 @@ let
     CGO_CFLAGS = lib.concatStringsSep " " cgoCflags;
     CGO_CXXFLAGS = lib.concatStringsSep " " cgoCflags;
     CGO_LDFLAGS = lib.concatStringsSep " " cgoLdflags;
-  } // lib.optionalAttrs (cLibs != [ ]) {
+  } // lib.optionalAttrs (cLibs != { }) {
     # `#cgo pkg-config:` finds the target's libraries and nothing else.
-    PKG_CONFIG_PATH = lib.concatMapStringsSep ":" (l: "${l}/lib/pkgconfig") cLibs;
+    PKG_CONFIG_PATH = lib.concatMapStringsSep ":" (l: "${l}/lib/pkgconfig") (lib.attrValues cLibs);
   };
 
   # The C toolchain (and pkg-config) go on PATH in a phase rather than in
@@ -30,7 +30,9 @@ let
     ++ lib.optional (pkgConfig != null) pkgConfig);
 in
 {
-  inherit env;
+  # The target's `cLibs` by name (package.nix passes them through:
+  # `nix build .#<target>.cLibs.<name>`).
+  inherit env cLibs;
 
   # The shell lines a phase runs to enter the environment.
   exports = ''

@@ -62,7 +62,7 @@ let
     inherit (pkgs.stdenv) shell;
     inherit zig target;
     sdkFlags = sdkFlagsFor target;
-    cLibs = [ ];
+    cLibs = { };
     pkgConfig = null;
     sqlite = sqliteFor target;
     darwinStubs = darwinStubs;

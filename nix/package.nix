@@ -64,7 +64,7 @@ buildGoModule {
   # otherwise.
   allowedReferences = [ ];
 
-  passthru = { inherit target sqlite goCache; };
+  passthru = { inherit target sqlite goCache; inherit (cross) cLibs; };
 
   meta = {
     description = "${project.description} (${target.name})";

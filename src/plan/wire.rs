@@ -128,31 +128,46 @@ impl<'a> SqliteWire<'a> {
     }
 }
 
-/// `darwinSdk`: `url` and `hash`, or `path`.
+/// A pinned input: `url` and `hash`, or `path` (the other two `null`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct SdkWire<'a> {
-    version: &'a str,
+pub(crate) struct SourceWire<'a> {
     url: Option<&'a str>,
     hash: Option<&'a str>,
     path: Option<&'a str>,
 }
 
+impl<'a> SourceWire<'a> {
+    fn new(location: &'a SourceLocation) -> Self {
+        match location {
+            SourceLocation::Url { url, hash } => SourceWire {
+                url: Some(url),
+                hash: Some(hash),
+                path: None,
+            },
+            SourceLocation::Path(path) => SourceWire {
+                url: None,
+                hash: None,
+                path: Some(path),
+            },
+        }
+    }
+}
+
+/// `darwinSdk`: its version, and where the tarball is.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SdkWire<'a> {
+    version: &'a str,
+    #[serde(flatten)]
+    source: SourceWire<'a>,
+}
+
 impl<'a> SdkWire<'a> {
     pub(crate) fn new(sdk: &'a SdkPlan) -> Self {
-        SdkWire::located(&sdk.version, &sdk.location)
-    }
-
-    fn located(version: &'a str, location: &'a SourceLocation) -> Self {
-        let (url, hash, path) = match location {
-            SourceLocation::Url { url, hash } => (Some(&**url), Some(&**hash), None),
-            SourceLocation::Path(path) => (None, None, Some(&**path)),
-        };
         SdkWire {
-            version,
-            url,
-            hash,
-            path,
+            version: &sdk.version,
+            source: SourceWire::new(&sdk.location),
         }
     }
 }
@@ -163,7 +178,7 @@ impl<'a> SdkWire<'a> {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct CLibWire<'a> {
     version: &'a str,
-    src: SdkWire<'a>,
+    src: SourceWire<'a>,
     recipe: &'static str,
     /// File list: `lib<name>.a` ← files (shell globs), and the headers installed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,7 +197,7 @@ impl<'a> CLibWire<'a> {
                 };
                 let wire = CLibWire {
                     version: &l.version,
-                    src: SdkWire::located(&l.version, &l.source),
+                    src: SourceWire::new(&l.source),
                     recipe,
                     archives,
                     headers,

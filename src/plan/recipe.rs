@@ -1,6 +1,6 @@
 //! How a target is built: its Go environment, C and linker flags, and the
 //! flags SQLite is compiled with. Every target-specific flag is set here,
-//! each for a named pitfall (see DESIGN.md).
+//! each for a numbered pitfall (docs/pitfalls.md).
 
 use std::collections::BTreeMap;
 

@@ -8,41 +8,12 @@ use anyhow::{bail, Context as _, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::hash::vendor as vendor_hash;
+use crate::lock::{self, LockChoice, LockDrift};
 use crate::matrix::DarwinLinker;
 use crate::plan::{Plan, VendorHashPlan};
 use crate::platform::{Goarch, Goos};
 use crate::render::{self, RenderContext, Rendered, GENERATED_MARKER, OPTIONAL_OUTPUTS};
 use crate::{cgo_scan, fsutil, matrix, plan};
-
-/// The nixpkgs revision written into a new flake.lock (nixos-25.11).
-const NIXPKGS_LOCK: &str = r#"{
-  "nodes": {
-    "nixpkgs": {
-      "locked": {
-        "lastModified": 1778430510,
-        "narHash": "sha256-Ti+ZBvW6yrWWAg2szExVTwCd4qOJ3KlVr1tFHfyfi8Q=",
-        "owner": "NixOS",
-        "repo": "nixpkgs",
-        "rev": "8fd9daa3db09ced9700431c5b7ad0e8ba199b575",
-        "type": "github"
-      },
-      "original": {
-        "owner": "NixOS",
-        "ref": "nixos-25.11",
-        "repo": "nixpkgs",
-        "type": "github"
-      }
-    },
-    "root": {
-      "inputs": {
-        "nixpkgs": "nixpkgs"
-      }
-    }
-  },
-  "root": "root",
-  "version": 7
-}
-"#;
 
 /// Options of `gen`.
 #[derive(Debug, Clone)]
@@ -65,10 +36,16 @@ pub struct Generated {
     pub notes: Vec<String>,
 }
 
-/// `cgoflake gen`: write the files (and flake.lock when missing) and say
-/// which changed; with `check`, write nothing and exit 1 with a summary of
-/// what differs.
-pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
+/// `cgoflake gen`: write the files (and flake.lock as `lock_choice` says,
+/// see [`lock`]) and say which changed; with `check`, write nothing and exit
+/// 1 with a summary of what differs (flake.lock included when `lock_choice`
+/// names a pin).
+pub fn run(
+    opts: &GenOptions,
+    ci: &[Ci],
+    lock_choice: &LockChoice,
+    check: bool,
+) -> Result<ExitCode> {
     let out = &opts.out;
     let generated = generate_with_ci(opts, ci)?;
     for note in &generated.notes {
@@ -76,7 +53,12 @@ pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
     }
     let count = generated.files.len();
     if check {
-        let drift = self::check(out, &generated.files)?;
+        let mut drift = self::check(out, &generated.files)?;
+        match lock::check(out, lock_choice)? {
+            Some(LockDrift::Missing) => drift.missing.push("flake.lock".into()),
+            Some(LockDrift::Changed(why)) => drift.changed.push(("flake.lock".into(), why)),
+            None => {}
+        }
         if drift.is_clean() {
             println!("up to date: {count} files");
             return Ok(ExitCode::SUCCESS);
@@ -87,9 +69,12 @@ pub fn run(opts: &GenOptions, ci: &[Ci], check: bool) -> Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
+    // Decided (and an unusable existing lock refused) before anything is
+    // written.
+    let lock_action = lock::prepare(out, lock_choice)?;
     let changes = write(out, &generated.files, opts.force)?;
-    if write_lock_if_missing(out)? {
-        println!("wrote {out}/flake.lock (nixpkgs nixos-25.11)");
+    if let Some(line) = lock_action.apply()? {
+        println!("{line}");
     }
     if changes.is_empty() {
         println!("up to date: {count} files");
@@ -407,15 +392,14 @@ fn remove_leftover_temp_files(out: &Utf8Path, files: &Rendered) {
     }
 }
 
-/// Write flake.lock pinning nixpkgs, unless one exists (the user may have
-/// updated it on purpose).
+/// Write flake.lock pinning cgoflake's default nixpkgs, unless one exists
+/// (the user may have updated it on purpose).
 pub fn write_lock_if_missing(out: &Utf8Path) -> Result<bool> {
-    let path = out.join("flake.lock");
-    if path.exists() {
-        return Ok(false);
+    match lock::prepare(out, &LockChoice::Default)? {
+        action @ lock::Action::Create { .. } => {
+            action.apply()?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
-    fsutil::stage(&path, NIXPKGS_LOCK.as_bytes())?
-        .commit_new()
-        .with_context(|| format!("writing {path}"))?;
-    Ok(true)
 }

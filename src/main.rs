@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use camino::Utf8PathBuf;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use cgoflake::build::BuildCommand;
 use cgoflake::gen::{self, GenOptions};
+use cgoflake::lock::{self, LockChoice, NixpkgsPin};
 use cgoflake::matrix::error::MatrixError;
 use cgoflake::{binary, build, init, matrix, plan};
 
@@ -51,6 +52,28 @@ enum Command {
         /// check`, release archives on tags). Later `gen` runs keep it current.
         #[arg(long, value_enum)]
         ci: Vec<CiKind>,
+        /// Pin nixpkgs to this revision (40 lowercase hex digits) instead of
+        /// cgoflake's default: written into a new flake.lock, or set in the
+        /// nixpkgs node of an existing one (other nodes kept). Needs
+        /// --nixpkgs-nar-hash and --nixpkgs-last-modified; `nix flake
+        /// metadata --json github:NixOS/nixpkgs/<rev>` prints both.
+        #[arg(long, value_name = "REV", value_parser = lock::parse_rev)]
+        nixpkgs_rev: Option<String>,
+        /// The NAR hash of --nixpkgs-rev's source tree (`sha256-` SRI, 44
+        /// base64 characters).
+        #[arg(long, value_name = "SRI", value_parser = lock::parse_nar_hash)]
+        nixpkgs_nar_hash: Option<String>,
+        /// The commit time of --nixpkgs-rev in Unix seconds (the lock's
+        /// `lastModified`).
+        #[arg(long, value_name = "SECONDS", value_parser = lock::parse_last_modified)]
+        nixpkgs_last_modified: Option<u64>,
+        /// Write no flake.lock (an existing one is left alone): Nix locks
+        /// nixpkgs on the first `nix build` or `nix flake lock`.
+        #[arg(
+            long,
+            conflicts_with_all = ["nixpkgs_rev", "nixpkgs_nar_hash", "nixpkgs_last_modified"]
+        )]
+        no_lock: bool,
     },
     /// Print the resolved plan of every target (triple, environment, flags).
     Targets {
@@ -111,7 +134,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             check,
             force,
             ci,
+            nixpkgs_rev,
+            nixpkgs_nar_hash,
+            nixpkgs_last_modified,
+            no_lock,
         } => {
+            let pin = NixpkgsPin::from_flags(
+                nixpkgs_rev.as_deref(),
+                nixpkgs_nar_hash.as_deref(),
+                nixpkgs_last_modified,
+            )
+            .unwrap_or_else(|msg| {
+                // A usage error, like clap's own: exit 2, nothing written.
+                let mut cli = Cli::command();
+                cli.build();
+                let gen = cli.find_subcommand_mut("gen").expect("gen is a subcommand");
+                gen.error(clap::error::ErrorKind::MissingRequiredArgument, msg)
+                    .exit()
+            });
+            let lock_choice = match pin {
+                Some(pin) => LockChoice::Pin(pin),
+                None if no_lock => LockChoice::None,
+                None => LockChoice::Default,
+            };
             let out = out.unwrap_or_else(|| plan::matrix_dir(&matrix));
             let ci: Vec<gen::Ci> = ci
                 .iter()
@@ -119,7 +164,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     CiKind::Github => gen::Ci::Github,
                 })
                 .collect();
-            gen::run(&GenOptions { matrix, out, force }, &ci, check)
+            gen::run(&GenOptions { matrix, out, force }, &ci, &lock_choice, check)
         }
         Command::Targets { matrix, json } => {
             let plan = plan::load(&matrix)?;

@@ -219,6 +219,135 @@ fn env_is_checked_like_nixpkgs() {
     assert_fails_with(&p.eval("path"), "The `P` attribute is of type path");
 }
 
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn builders_run_in_bash_with_setup_sh_shell_options() {
+    // pkgs/stdenv/generic/setup.sh: `set -eu; set -o pipefail; shopt -s
+    // inherit_errexit` at the top, `shopt -s nullglob` in its
+    // initialisation (never undone), and nounset dropped again at its end
+    // (the builder is `bash -e`). runCommand runs through the same setup.
+    let p = Probe::new(
+        r#"{ opts = pkgs.runCommand "opts" { } ''
+               { echo "$-"; shopt -po pipefail; shopt -p inherit_errexit nullglob; echo "bash $BASH_VERSION"; } > $out
+               for f in /no-such-dir/*.c; do echo "literal $f" >> $out; done
+               echo "unset: ''${NO_SUCH_VARIABLE}" >> $out
+             '';
+           pipefail = pkgs.runCommand "pipefail" { } ''
+               found=$(printf 'a\nb\n' | grep -c zzz | cat)
+               echo "went on: $found" > $out
+             '';
+           sigpipe = pkgs.stdenv.mkDerivation { name = "sigpipe"; dontUnpack = true;
+             installPhase = ''first=$(yes | head -n 1); echo "$first" > $out''; };
+           inherited = pkgs.runCommand "inherit" { } ''
+               x=$(false; echo "went on")
+               echo "$x" > $out
+             ''; }"#,
+    );
+    let opts = std::fs::read_to_string(p.built("opts")).unwrap();
+    let lines: Vec<&str> = opts.lines().collect();
+    assert!(lines[0].contains('e') && !lines[0].contains('u'), "{opts}");
+    assert!(opts.contains("set -o pipefail"), "{opts}");
+    assert!(opts.contains("shopt -s inherit_errexit"), "{opts}");
+    assert!(opts.contains("shopt -s nullglob"), "{opts}");
+    assert!(opts.contains("bash 5."), "{opts}");
+    assert!(
+        !opts.contains("literal"),
+        "an unmatched glob stayed: {opts}"
+    );
+    assert!(opts.contains("unset: \n"), "{opts}");
+    // A failing command inside a pipeline fails the build (pipefail), and
+    // so does a writer killed by SIGPIPE once its reader quit.
+    assert!(!p.build("pipefail").status.success());
+    assert!(!p.build("sigpipe").status.success());
+    // errexit reaches into command substitutions (inherit_errexit).
+    assert!(!p.build("inherited").status.success());
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn stdenv_exports_the_build_hosts_c_toolchain() {
+    // cc-wrapper's and bintools-wrapper's setup hooks: CC=gcc, CXX=g++,
+    // AR=ar, …, NIX_CC, NIX_HARDENING_ENABLE, NIX_CFLAGS_COMPILE with
+    // -frandom-seed and -isystem of buildInputs, NIX_LDFLAGS with the rpath
+    // and -L; GNU binutils on PATH. stdenvNoCC has none of it.
+    let p = Probe::new(
+        r#"{ cc = pkgs.stdenv.mkDerivation { name = "cc-env"; dontUnpack = true;
+               buildInputs = [ (pkgs.runCommand "dep" { } "mkdir -p $out/include $out/lib") ];
+               installPhase = ''
+                 for v in CC CXX AR AS LD NM OBJCOPY OBJDUMP RANLIB READELF STRIP NIX_CC NIX_HARDENING_ENABLE NIX_CFLAGS_COMPILE NIX_LDFLAGS; do
+                   echo "$v=''${!v}"
+                 done > $out
+                 ld --version | head -n 1 >> $out || true
+                 if gcc -v 2>/dev/null; then echo "gcc ran" >> $out; fi
+               ''; };
+           nocc = pkgs.stdenvNoCC.mkDerivation { name = "nocc-env"; dontUnpack = true;
+               installPhase = ''echo "CC=''${CC-unset} NIX_CFLAGS_COMPILE=''${NIX_CFLAGS_COMPILE-unset}" > $out''; }; }"#,
+    );
+    let cc = std::fs::read_to_string(p.built("cc")).unwrap();
+    for want in [
+        "CC=gcc\n",
+        "CXX=g++\n",
+        "AR=ar\n",
+        "LD=ld\n",
+        "NM=nm\n",
+        "RANLIB=ranlib\n",
+        "STRIP=strip\n",
+        "OBJCOPY=objcopy\n",
+        "NIX_HARDENING_ENABLE=bindnow",
+        "NIX_CFLAGS_COMPILE= -frandom-seed=",
+        "-isystem /nix/store/",
+        "NIX_LDFLAGS=-rpath /nix/store/",
+        "GNU ld",
+    ] {
+        assert!(cc.contains(want), "{want:?} missing in:\n{cc}");
+    }
+    assert!(
+        !cc.contains("gcc ran"),
+        "the host's gcc must refuse to run:\n{cc}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.built("nocc")).unwrap(),
+        "CC=unset NIX_CFLAGS_COMPILE=unset\n"
+    );
+}
+
+#[test]
+#[ignore = "needs Nix and the offline fixture; scripts/test runs it"]
+fn structured_attrs_work_like_make_derivation() {
+    // make-derivation.nix and setup.sh with `__structuredAttrs = true`:
+    // lists are bash arrays, `env` is exported and nothing else is, and the
+    // reference checks move into `outputChecks` (still enforced).
+    // `config.structuredAttrsByDefault` flips the default.
+    let p = Probe::new(
+        r#"{ on = pkgs.stdenv.mkDerivation { name = "sa"; dontUnpack = true; __structuredAttrs = true;
+               tags = [ "a b" "c" ]; plain = "x"; env.EXPORTED = "yes";
+               installPhase = ''
+                 { echo "n=''${#tags[@]} first=''${tags[0]}"; echo "EXPORTED=$(sh -c 'echo $EXPORTED')";
+                   echo "plain exported: $(sh -c 'echo ''${plain:-no}')"; } > $out
+               ''; };
+           off = pkgs.stdenv.mkDerivation { name = "sa-off"; dontUnpack = true;
+               tags = [ "a" "c" ]; installPhase = ''echo "tags=$(sh -c 'echo $tags')" > $out''; };
+           refs = pkgs.stdenv.mkDerivation { name = "sa-refs"; dontUnpack = true; __structuredAttrs = true;
+               allowedReferences = [ ]; installPhase = ''echo ${pkgs.bash} > $out''; };
+           byDefault = (import nixpkgs { system = "x86_64-linux"; config.structuredAttrsByDefault = true; }).stdenv.mkDerivation {
+               name = "sa-default"; dontUnpack = true; list = [ "p" "q" ];
+               installPhase = ''echo "n=''${#list[@]}" > $out''; }; }"#,
+    );
+    let on = std::fs::read_to_string(p.built("on")).unwrap();
+    assert!(on.contains("n=2 first=a b"), "{on}");
+    assert!(on.contains("EXPORTED=yes"), "{on}");
+    assert!(on.contains("plain exported: no"), "{on}");
+    assert_eq!(
+        std::fs::read_to_string(p.built("off")).unwrap(),
+        "tags=a c\n"
+    );
+    assert_fails_with(&p.build("refs"), "is not allowed to refer to");
+    assert_eq!(
+        std::fs::read_to_string(p.built("byDefault")).unwrap(),
+        "n=2\n"
+    );
+}
+
 // ---- stdenv fixup: strip.sh, patchelf, patch-shebangs.sh, audit-tmpdir.sh,
 // ---- no-broken-symlinks.sh ------------------------------------------------
 

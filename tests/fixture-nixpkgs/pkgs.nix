@@ -39,7 +39,7 @@ let
     inherit lib system config;
     pkgs = self;
     inherit (self.stdenvSet) stdenv stdenvNoCC;
-    stdenvSet = import ./stdenv { inherit lib system config; inherit (self) busybox gnumake binutils patchelf; };
+    stdenvSet = import ./stdenv { inherit lib system config; inherit (self) busybox bash gnumake binutils patchelf; };
     buildPlatform = self.stdenv.buildPlatform;
     hostPlatform = self.stdenv.hostPlatform;
     targetPlatform = self.stdenv.targetPlatform;
@@ -70,6 +70,16 @@ let
     unzip = self.busybox;
 
     cacert = hostTool "cacert" // { pname = "nss-cacert"; };
+
+    # The shell every builder runs in (stdenv.shell, runtimeShell), as in
+    # nixpkgs; here Debian's bash-static.
+    bash = hostTool "bash" // {
+      pname = "bash";
+      meta = { mainProgram = "bash"; platforms = lib.platforms.unix; };
+    };
+    bashInteractive = self.bash;
+    runtimeShell = "${self.bash}/bin/bash";
+    runtimeShellPackage = self.bash;
 
     # pkgs/applications/virtualization/qemu: qemu-user (userOnly) is for
     # Linux and the BSDs only; a darwin dev shell that lists it cannot evaluate.
@@ -184,7 +194,6 @@ let
     llvm = unavailable "llvm";
     lld = unavailable "lld";
     patch = unavailable "patch";
-    bash = unavailable "bash";
     # The repository's own flake (nix/cgoflake-tool.nix) packages cgoflake
     # with nixpkgs' Rust tooling; here it can be evaluated, not built.
     cargo = unavailable "cargo";

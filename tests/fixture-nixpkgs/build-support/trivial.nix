@@ -1,5 +1,5 @@
 # TEST FIXTURE: nixpkgs' trivial builders (runCommand, writeText, ...), same
-# arguments and results, run by the busybox stdenv.
+# arguments and results, run by the fixture's stdenv (bash, setup.sh's options).
 { lib, pkgs }:
 let
   inherit (pkgs) stdenv stdenvNoCC;
@@ -69,7 +69,7 @@ rec {
     destination = "/bin/${name}";
     meta.mainProgram = name;
   };
-  # nixpkgs uses bash (runtimeShell); this fixture's shell is busybox sh.
+  # As nixpkgs: a bash script (runtimeShell), checked by `bash -n`.
   writeShellScript = name: text: writeTextFile {
     inherit name;
     executable = true;
@@ -78,7 +78,7 @@ rec {
       ${text}
     '';
     checkPhase = ''
-      ${stdenv.shell} -n "$target"
+      ${stdenv.shellDryRun} "$target"
     '';
   };
   writeShellScriptBin = name: text: writeTextFile {
@@ -90,7 +90,7 @@ rec {
       ${text}
     '';
     checkPhase = ''
-      ${stdenv.shell} -n "$target"
+      ${stdenv.shellDryRun} "$target"
     '';
     meta.mainProgram = name;
   };

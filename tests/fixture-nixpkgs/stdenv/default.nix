@@ -1,10 +1,12 @@
-# TEST FIXTURE: stdenv / stdenvNoCC with nixpkgs' mkDerivation contract,
-# built on a static busybox (POSIX sh + coreutils-like applets) instead of
-# bash + GNU coreutils. There is no C compiler in this stdenv: cgoflake
-# brings its own (zig cc) and sets CC itself. `stdenv` has what nixpkgs'
-# fixup uses from the C toolchain (GNU strip/ranlib, patchelf); stdenvNoCC
-# has none, as in nixpkgs.
-{ lib, system, busybox, gnumake, binutils, patchelf, config ? { } }:
+# TEST FIXTURE: stdenv / stdenvNoCC with nixpkgs' mkDerivation contract:
+# builders run in bash (a static bash) with setup.sh's shell options, on a
+# static busybox's applets instead of GNU coreutils. `stdenv` carries the
+# build host's C toolchain environment as nixpkgs' does (CC, CXX, AR, LD, …,
+# NIX_CFLAGS_COMPILE, NIX_LDFLAGS, NIX_HARDENING_ENABLE) with GNU binutils on
+# PATH; its `cc`/`gcc`/`c++`/`g++` refuse to run (cgoflake's generated code
+# must bring its own compiler, zig cc, and never fall back on the host's).
+# stdenvNoCC has none of it, as in nixpkgs.
+{ lib, system, busybox, bash, gnumake, binutils, patchelf, config ? { } }:
 let
   b = builtins;
 
@@ -62,7 +64,22 @@ let
 
   # Attributes nixpkgs' mkDerivation consumes itself and never hands to
   # builtins.derivation.
-  nonDrvAttrs = [ "passthru" "meta" "env" "pos" "finalPackage" "__structuredAttrs" "overrideAttrs" ];
+  nonDrvAttrs = [ "passthru" "meta" "env" "pos" "finalPackage" "__structuredAttrs" "overrideAttrs"
+    "allowedReferences" "allowedRequisites" "disallowedReferences" "disallowedRequisites" "outputChecks" ];
+
+  # make-derivation.nix: `__structuredAttrs ? config.structuredAttrsByDefault or false`.
+  structuredAttrsByDefault = config.structuredAttrsByDefault or false;
+
+  # make-derivation.nix: the reference checks are top-level attributes
+  # without structured attributes; with them, `outputChecks.<output>` holds
+  # them for every output (merged with the caller's outputChecks).
+  refCheckNames = [ "allowedReferences" "allowedRequisites" "disallowedReferences" "disallowedRequisites" ];
+  refChecks = structured: outputs: attrs:
+    let top = b.intersectAttrs (lib.genAttrs refCheckNames (_: null)) attrs; in
+    if !structured then
+      (assert lib.assertMsg (!(attrs ? outputChecks)) "outputChecks requires __structuredAttrs"; top)
+    else if top == { } && !(attrs ? outputChecks) then { }
+    else { outputChecks = lib.genAttrs outputs (o: top // (attrs.outputChecks.${o} or { })); };
 
   # make-derivation.nix: `env` holds only derivations, strings, booleans and
   # integers (a list, a path or null is an error there).
@@ -79,7 +96,8 @@ let
     args = [ "-ec" ''
       PATH=${busybox}/bin
       mkdir -p $out
-      sed -e "s|@busybox@|${busybox}|g" -e "s|@gnumake@|${gnumake}|g" ${./store/setup} > $out/setup
+      sed -e "s|@busybox@|${busybox}|g" -e "s|@gnumake@|${gnumake}|g" -e "s|@bash@|${bash}|g" \
+        -e "s|@hostcc@|${binutils}|g" ${./store/setup} > $out/setup
       cp ${./store/default-builder.sh} $out/default-builder.sh
     '' ];
   };
@@ -104,13 +122,19 @@ let
             e;
           overlapping = b.filter (n: attrs ? ${n}) (b.attrNames env);
 
-          _ = (attrs.__structuredAttrs or false)
-            && throw "mkDerivation (test fixture): __structuredAttrs is not supported";
+          structured = attrs.__structuredAttrs or structuredAttrsByDefault;
+          checkedEnv = b.mapAttrs checkEnvValue env;
 
-          drvAttrs = b.removeAttrs attrs nonDrvAttrs // b.mapAttrs checkEnvValue env // {
+          # As make-derivation.nix: `env` also lands at the top level; with
+          # structured attributes it is passed as `env` too, which setup
+          # exports (everything else stays a shell variable).
+          drvAttrs = b.removeAttrs attrs nonDrvAttrs // checkedEnv
+            // refChecks structured (attrs.outputs or [ "out" ]) attrs
+            // lib.optionalAttrs structured { __structuredAttrs = true; env = checkedEnv; }
+            // {
             inherit name;
             system = attrs.system or stdenv.hostPlatform.system;
-            builder = attrs.realBuilder or "${busybox}/bin/sh";
+            builder = attrs.realBuilder or "${bash}/bin/bash";
             args = attrs.args or [ "-e" setupScript ];
             stdenv = stdenvDir;
             # The fixup tools `stdenv` brings (strip, ranlib, patchelf).
@@ -121,7 +145,6 @@ let
 
           drv = assert lib.assertMsg (overlapping == [ ])
             "The `env` attribute set cannot contain any attributes passed to derivation. The following attributes are overlapping: ${lib.concatStringsSep ", " overlapping}";
-            assert !_;
             checkAvailable name (attrs.meta or { }) (b.derivation drvAttrs);
 
           outputs = drvAttrs.outputs or [ "out" ];
@@ -145,7 +168,9 @@ let
       inherit (hostPlatform) isLinux isDarwin isx86_64 isAarch64;
       isi686 = false;
       is64bit = true;
-      shell = "${busybox}/bin/sh";
+      shell = "${bash}/bin/bash";
+      # nixpkgs: `bash -n`, the syntax check writeShellScript runs.
+      shellDryRun = "${bash}/bin/bash -n -O extglob";
       cc = null;
       inherit hasCC fixupTools;
       mkDerivation = mkDerivationFrom self;

@@ -10,8 +10,8 @@
 # the build host can run a binary (static: natively, or under qemu-user), it
 # runs `project.checkArgs` (e.g. `selftest`), which must exit 0.
 #
-# The script is POSIX sh reading headers with `od`, so it runs under any
-# stdenv shell.
+# The script is POSIX sh reading headers with `od`; it runs as nixpkgs runs
+# every builder: bash with errexit, pipefail, inherit_errexit and nullglob.
 { pkgs, plan, targets }:
 
 let
@@ -100,6 +100,9 @@ let
 
     # check_abi_note FILE OWNER MAX: a PT_NOTE segment holds an ELF note of
     # OWNER (FreeBSD, NetBSD) whose OS version is at most MAX (the floor's).
+    # The first one counts; `sed -n 1p` reads the rest of the notes instead
+    # of closing the pipe early (`head` would kill the loop with SIGPIPE,
+    # which stdenv's pipefail turns into a failed check with no message).
     check_abi_note() {
       found=$(elf_phdrs "$1" | while read -r type off len; do
         [ "$type" = 4 ] || continue
@@ -111,7 +114,7 @@ let
           if [ "$name" = "$2" ] && [ "$descsz" = 4 ]; then uint "$1" "$desc" 4; fi
           p=$((desc + (descsz + 3) / 4 * 4))
         done
-      done | head -n 1)
+      done | sed -n 1p)
       [ -n "$found" ] || fail "$1: no $2 ABI note (the kernel would not know the binary's OS)"
       [ "$found" -le "$3" ] || fail "$1: $2 ABI note says OS version $found, above the floor's $3"
       echo "$1: $2 ABI note, OS version $found"
@@ -120,7 +123,8 @@ let
     # check_symbol_versions FILE PREFIX MAX: no PREFIX<N> symbol version
     # (FreeBSD's FBSD_1.N) newer than MAX, the floor's.
     check_symbol_versions() {
-      newest=$(tr -c 'A-Za-z0-9_.' '\n' < "$1" | grep "^$2[0-9][0-9]*\$" | sed "s/^$2//" | sort -n | tail -n 1)
+      # grep finding nothing is an answer here, not an error (pipefail).
+      newest=$(tr -c 'A-Za-z0-9_.' '\n' < "$1" | { grep "^$2[0-9][0-9]*\$" || true; } | sed "s/^$2//" | sort -n | tail -n 1)
       [ -n "$newest" ] || fail "$1: no $2N symbol versions (not linked against the OS's libc?)"
       [ "$newest" -le "$3" ] || fail "$1: needs $2$newest, newer than the floor's $2$3"
       echo "$1: symbol versions up to $2$newest, within the floor's $2$3"
@@ -130,7 +134,7 @@ let
     check_glibc() {
       f1=$(echo "$2" | cut -d. -f1); f2=$(echo "$2" | cut -d. -f2)
       found=
-      for v in $(tr -c 'A-Za-z0-9_.' '\n' < "$1" | grep '^GLIBC_[0-9][0-9.]*$' | sed 's/^GLIBC_//' | sort -u); do
+      for v in $(tr -c 'A-Za-z0-9_.' '\n' < "$1" | { grep '^GLIBC_[0-9][0-9.]*$' || true; } | sed 's/^GLIBC_//' | sort -u); do
         found=$v
         v1=$(echo "$v" | cut -d. -f1); v2=$(echo "$v" | cut -d. -f2)
         if [ "$v1" -gt "$f1" ] || { [ "$v1" -eq "$f1" ] && [ "$v2" -gt "$f2" ]; }; then

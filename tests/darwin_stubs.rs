@@ -50,23 +50,6 @@ func main() {
 }
 "#;
 
-fn zig_command() -> Option<Vec<String>> {
-    let candidates: Vec<Vec<String>> = match std::env::var("ZIG") {
-        Ok(z) => vec![z.split_whitespace().map(String::from).collect()],
-        Err(_) => vec![
-            vec!["zig".into()],
-            vec!["python3".into(), "-m".into(), "ziglang".into()],
-        ],
-    };
-    candidates.into_iter().find(|c| {
-        Command::new(&c[0])
-            .args(&c[1..])
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"0.15"))
-    })
-}
-
 /// `go env GOROOT`.
 fn go_root() -> Option<PathBuf> {
     let o = Command::new("go").args(["env", "GOROOT"]).output().ok()?;
@@ -216,7 +199,7 @@ fn the_shipped_script_passes_shellcheck() {
 #[test]
 #[ignore = "slow: links a CGO program for darwin twice with zig (2 minutes); scripts/test runs it"]
 fn links_darwin_without_sdk() {
-    let (Some(zig), Some(goroot)) = (zig_command(), go_root()) else {
+    let (Some(zig), Some(goroot)) = (common::zig_command(), go_root()) else {
         panic!(
             "needs go and zig 0.15 (ZIG, zig, or python3 -m ziglang): scripts/setup installs them"
         );

@@ -41,7 +41,7 @@ pub struct CLibBuild {
     /// C flags: the target's, then the library's, then the target override's
     /// (a file list adds its `-I`/`-D`).
     pub cflags: Vec<String>,
-    /// The build environment: CC, CXX, AR, RANLIB (the target's C toolchain).
+    /// The build environment: CC, CXX, AR, RANLIB, LD, OBJCOPY (the target's C toolchain).
     pub env: BTreeMap<String, String>,
     /// `./configure` arguments (configure recipe; empty for a file list).
     pub configure_args: Vec<String>,
@@ -283,16 +283,19 @@ fn build_for(
     }
 }
 
-/// CC, CXX, AR, RANLIB and LD of the target's C toolchain. LD only answers
-/// libtool's probe for a linker (`zig cc` links everything itself); without
-/// it configure stops at "no acceptable ld found in $PATH".
+/// CC, CXX, AR, RANLIB, LD and (zig's) OBJCOPY of the target's C toolchain, each
+/// replacing the build host's tool that nixpkgs' stdenv exports under the
+/// same name (pitfall 24). LD only answers libtool's probe for a linker
+/// (`zig cc` links everything itself); without it configure stops at "no
+/// acceptable ld found in $PATH".
 fn toolchain_env(t: &TargetPlan) -> BTreeMap<String, String> {
     let go_env = &t.recipe.go_env;
-    let (ar, ranlib, ld) = match t.target.toolchain {
+    let (ar, ranlib, ld, objcopy) = match t.target.toolchain {
         Toolchain::Zig => (
             "zig ar".to_owned(),
             "zig ranlib".to_owned(),
             "zig ld.lld".to_owned(),
+            Some("zig objcopy".to_owned()),
         ),
         Toolchain::Osxcross => {
             let prefix = t
@@ -304,16 +307,22 @@ fn toolchain_env(t: &TargetPlan) -> BTreeMap<String, String> {
                 format!("{prefix}-ar"),
                 format!("{prefix}-ranlib"),
                 format!("{prefix}-ld"),
+                // cctools has no objcopy.
+                None,
             )
         }
     };
-    BTreeMap::from([
+    let mut env = BTreeMap::from([
         ("CC".to_owned(), go_env["CC"].clone()),
         ("CXX".to_owned(), go_env["CXX"].clone()),
         ("AR".to_owned(), ar),
         ("RANLIB".to_owned(), ranlib),
         ("LD".to_owned(), ld),
-    ])
+    ]);
+    if let Some(objcopy) = objcopy {
+        env.insert("OBJCOPY".to_owned(), objcopy);
+    }
+    env
 }
 
 /// The GNU triple autotools' `--host` takes, from zig's `-target`:

@@ -171,3 +171,22 @@ pub fn write_file(path: &Utf8Path, content: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, content).unwrap();
 }
+
+/// How to run Zig 0.15 here: `$ZIG`, `zig` on PATH, or `python3 -m
+/// ziglang` (PyPI's ziglang, what scripts/setup installs).
+pub fn zig_command() -> Option<Vec<String>> {
+    let candidates: Vec<Vec<String>> = match std::env::var("ZIG") {
+        Ok(z) => vec![z.split_whitespace().map(String::from).collect()],
+        Err(_) => vec![
+            vec!["zig".into()],
+            vec!["python3".into(), "-m".into(), "ziglang".into()],
+        ],
+    };
+    candidates.into_iter().find(|c| {
+        Command::new(&c[0])
+            .args(&c[1..])
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"0.15"))
+    })
+}

@@ -86,11 +86,19 @@ let
     cross = crossFor target;
   };
 
+  # Each target's C runtime, as zig builds it for a cgo link: built once.
+  zigRuntimeFor = target: import ./zig-runtime.nix {
+    inherit (pkgs) lib stdenv;
+    inherit go plan target;
+    cross = crossFor target;
+  };
+
   packageFor = target: import ./package.nix {
     inherit (pkgs) lib stdenv;
     inherit buildGoModule plan target src rev lastModified;
     cross = crossFor target;
     goCache = goCacheFor target;
+    zigRuntime = zigRuntimeFor target;
     sqlite = sqliteFor target;
   };
 

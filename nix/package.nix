@@ -4,7 +4,7 @@
 # One target: nixpkgs' buildGoModule with the target's cross environment
 # (nix/cross.nix: `zig cc` as the C compiler, the target's own SQLite when the
 # program uses it), starting from the target's build caches (nix/go-cache.nix).
-{ lib, stdenv, buildGoModule, cross, goCache, sqlite, plan, target, src, rev, lastModified }:
+{ lib, stdenv, buildGoModule, cross, goCache, zigRuntime, sqlite, plan, target, src, rev, lastModified }:
 
 let
   inherit (plan) project;
@@ -18,7 +18,12 @@ let
 in
 buildGoModule {
   inherit (target) pname;
-  inherit (project) version subPackages tags vendorHash proxyVendor;
+  inherit (project) version tags vendorHash proxyVendor;
+  # One string, not a list: with structured attributes (`__structuredAttrs`,
+  # which nixpkgs is rolling out) a list becomes a bash array, of which
+  # nixos-25.11's buildGoModule builds only the first element; a string is
+  # read the same way by every version, with and without (pitfall 26).
+  subPackages = lib.concatStringsSep " " project.subPackages;
   inherit src;
 
   # One go-modules derivation for every target: its name would otherwise
@@ -32,12 +37,19 @@ buildGoModule {
   # and env into its go-modules derivation (pitfall 4). Exporting the cross
   # environment (nix/cross.nix) after configure keeps it out of there, so all
   # targets share one go-modules derivation.
-  postConfigure = cross.exports + lib.optionalString (goCache != null) ''
-    # Start from the target's caches (nix/go-cache.nix): only the module's
-    # own packages compile, and zig's C runtime is built already.
+  # buildGoModule's GOFLAGS (-mod=vendor, -trimpath) is a top-level list:
+  # with structured attributes nixos-25.11 leaves it an unexported array that
+  # go never sees (later nixpkgs passes it in `env`). Exported here in
+  # either form, so the binary is the same both ways (pitfall 26).
+  postConfigure = ''
+    export GOFLAGS="''${GOFLAGS[*]-}"
+  '' + cross.exports + lib.optionalString (goCache != null) ''
+    # Start from the target's caches, the Go build cache (nix/go-cache.nix)
+    # and zig's C runtime (nix/zig-runtime.nix): only the module's own
+    # packages compile, and zig builds nothing it built before.
     mkdir -p "$GOCACHE" "$ZIG_GLOBAL_CACHE_DIR"
     cp -r ${goCache}/go/. "$GOCACHE"/
-    if [ -d ${goCache}/zig ]; then cp -r ${goCache}/zig/. "$ZIG_GLOBAL_CACHE_DIR"/; fi
+    if [ -d ${zigRuntime}/zig ]; then cp -r ${zigRuntime}/zig/. "$ZIG_GLOBAL_CACHE_DIR"/; fi
     chmod -R u+w "$GOCACHE" "$ZIG_GLOBAL_CACHE_DIR"
   '';
 
@@ -65,7 +77,7 @@ buildGoModule {
   # otherwise.
   allowedReferences = [ ];
 
-  passthru = { inherit target sqlite goCache; inherit (cross) cLibs; };
+  passthru = { inherit target sqlite goCache zigRuntime; inherit (cross) cLibs; };
 
   meta = {
     description = "${project.description} (${target.name})";

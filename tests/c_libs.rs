@@ -143,6 +143,16 @@ fn third_party_c_libraries_build_and_run_on_every_target() {
             Some(r) => assert_eq!(&portable, r, "{name} differs from the first target"),
         }
     }
+
+    // Each recipe's library builds bit-identically again (`--rebuild`
+    // fails on any difference).
+    let rebuild: Vec<String> = [".cLibs.brotli", ".cLibs.libseccomp"]
+        .iter()
+        .map(|kind| format!("{flake}#linux-arm64{kind}"))
+        .collect();
+    let mut args = vec!["build", "--rebuild", "--no-link", "--keep-going"];
+    args.extend(rebuild.iter().map(String::as_str));
+    common::nix_with_fixture(&args);
 }
 
 /// A darwin target without an SDK whose cgo code includes an Apple framework

@@ -314,11 +314,12 @@ fn runnable_binaries_print_the_pinned_sqlite_and_a_correct_knn() {
 #[ignore = "e2e: builds the example in the Nix sandbox (minutes); scripts/test runs it"]
 fn rebuilds_are_bit_identical() {
     let w = world();
-    // `nix build --rebuild` builds a target's Go derivation again (its
-    // inputs stay) and fails if the output differs from the one in the store.
-    // One target per OS, C library and byte order: reproducibility is a
-    // property of how a kind of target is built, and every rebuild costs CI
-    // time (21 targets would take minutes more).
+    // `nix build --rebuild` builds a derivation again (its inputs stay) and
+    // fails if the output differs from the one in the store: every kind the
+    // example has (the package, its Go build cache with zig's C runtime,
+    // SQLite; pitfall 27), for one target per OS, C library and byte order:
+    // reproducibility is a property of how a kind of target is built, and
+    // every rebuild costs CI time (21 targets would take minutes more).
     let mut kinds = std::collections::BTreeSet::new();
     let installables: Vec<String> = e2e_targets(&w.plan)
         .iter()
@@ -329,7 +330,9 @@ fn rebuilds_are_bit_identical() {
                 t.target.goarch().byte_order(),
             ))
         })
-        .map(|t| format!("{}#{}", w.flake_ref(), t.name))
+        .flat_map(|t| {
+            ["", ".goCache", ".sqlite"].map(|kind| format!("{}#{}{kind}", w.flake_ref(), t.name))
+        })
         .collect();
     eprintln!("rebuilding {installables:?}");
     let out = Command::new("nix")

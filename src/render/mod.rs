@@ -116,6 +116,7 @@ templates! {
     c_lib: Header, nix, "nix/c-lib.nix", "c-lib.nix.hbs";
     cross: Header, nix, "nix/cross.nix", "cross.nix.hbs";
     go_cache: Header, nix, "nix/go-cache.nix", "go-cache.nix.hbs";
+    zig_runtime: Header, nix, "nix/zig-runtime.nix", "zig-runtime.nix.hbs";
     package: Header, nix, "nix/package.nix", "package.nix.hbs";
     checks: Header, nix, "nix/checks.nix", "checks.nix.hbs";
     darwin_stubs: Header, nix, "nix/darwin-stubs.nix", "darwin-stubs.nix.hbs";
@@ -130,6 +131,7 @@ pub const OPTIONAL_OUTPUTS: &[&str] = &[
     sqlite().output,
     c_lib().output,
     go_cache().output,
+    zig_runtime().output,
     darwin_stubs().output,
     darwin_stubs_script().output,
     osxcross().output,
@@ -153,6 +155,7 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     cross().add(&mut out, &header)?;
     if ctx.plan.project.go_cache {
         go_cache().add(&mut out, &header)?;
+        zig_runtime().add(&mut out, &header)?;
     }
     package().add(&mut out, &header)?;
     checks().add(&mut out, &header)?;

@@ -3,5 +3,7 @@
 import ./pkgs.nix {
   lib = import ./lib.nix;
   hostTools = if builtins.pathExists ./host-tools.nix then import ./host-tools.nix else null;
-  inherit system overlays config;
+  inherit system overlays;
+  # config.nix beside this file: a test's variant (see flake.nix).
+  config = (if builtins.pathExists ./config.nix then import ./config.nix else { }) // config;
 }

@@ -10,10 +10,13 @@
     let
       lib = import ./lib.nix;
       hostTools = if builtins.pathExists ./host-tools.nix then import ./host-tools.nix else null;
+      # A test may drop a config.nix beside this file (nixpkgs' `config`,
+      # e.g. structuredAttrsByDefault) to build against a variant.
+      config = if builtins.pathExists ./config.nix then import ./config.nix else { };
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
     in
     {
       inherit lib;
-      legacyPackages = lib.genAttrs systems (system: import ./pkgs.nix { inherit lib system hostTools; });
+      legacyPackages = lib.genAttrs systems (system: import ./pkgs.nix { inherit lib system hostTools config; });
     };
 }

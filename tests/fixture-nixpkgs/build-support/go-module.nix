@@ -3,7 +3,12 @@
 # attribute inheritance into the fixed-output `goModules` derivation, same
 # environment (env.GOOS/GOARCH/GO111MODULE/GOTOOLCHAIN/CGO_ENABLED taken from
 # the go package, overriding the caller's env), same GOFLAGS/ldflags defaults,
-# same phases. Written independently, in POSIX sh for the busybox stdenv.
+# same phases, in bash as nixpkgs' (lists read through setup's
+# concatStringsSep and `[*]`, so they behave the same with and without
+# structured attributes, including nixos-25.11's quirks there: GOFLAGS is a
+# top-level list, so under structured attributes it stays an unexported
+# array, and only the first of several subPackages is built). Written
+# independently.
 # Known difference: no git in the goModules derivation (see README).
 { go, cacert, lib, stdenv }:
 
@@ -189,17 +194,18 @@ lib.extendMkDerivation {
 
             buildGoDir() {
               local cmd="$1" dir="$2"
-              set --
-              if [ -n "''${tags:-}" ]; then set -- "$@" "-tags=''${tags// /,}"; fi
-              if [ -n "''${ldflags:-}" ]; then set -- "$@" "-ldflags=$ldflags"; fi
-              set -- "$@" -p "$NIX_BUILD_CORES"
-              if [ "''${NIX_DEBUG:-0}" -ge 1 ]; then set -- "$@" -x; fi
+              local -a flags=()
+              # tags and ldflags: a list (structured attributes) or a string.
+              if [ -n "''${tags:-}" ]; then flags+=("-tags=$(concatStringsSep "," tags)"); fi
+              if [ -n "''${ldflags:-}" ]; then flags+=("-ldflags=''${ldflags[*]}"); fi
+              flags+=(-p "$NIX_BUILD_CORES")
+              if [ "''${NIX_DEBUG:-0}" -ge 1 ]; then flags+=(-x); fi
               if [ "$cmd" = "test" ]; then
-                set -- "$@" -vet=off ''${checkFlags:-}
+                flags+=(-vet=off ''${checkFlags:-})
               fi
 
               local OUT
-              if ! OUT="$(go $cmd "$@" $dir 2>&1)"; then
+              if ! OUT="$(go $cmd "''${flags[@]}" $dir 2>&1)"; then
                 if ! echo "$OUT" | grep -qE '(no( buildable| non-test)?|build constraints exclude all) Go (source )?files'; then
                   echo "$OUT" >&2
                   return 1
@@ -214,6 +220,8 @@ lib.extendMkDerivation {
             getGoDirs() {
               local type="$1"
               if [ -n "''${subPackages:-}" ]; then
+                # "$subPackages" of a list under structured attributes is its
+                # first element only (nixos-25.11; fixed on master).
                 echo "$subPackages" | sed "s,\(^\| \),\1./,g"
               else
                 find . -type f -name "*$type.go" -exec dirname {} \; | grep -v "/vendor/" | sort -u | grep -v "$exclude"

@@ -1,0 +1,138 @@
+//! nixpkgs is moving builders to structured attributes (`__structuredAttrs
+//! = true`: lists become bash arrays, only `env` is exported). The generated
+//! flake must not care: this test builds the example's linux-arm64 and
+//! windows-amd64 against the offline fixture as it is and against a copy
+//! whose `config.structuredAttrsByDefault` is on (as if nixpkgs' default
+//! flipped; the fixture's buildGoModule then behaves like nixos-25.11's
+//! under structured attributes), and compares the binaries byte for byte.
+//!
+//! Needs Nix and the prepared fixture: `#[ignore]`d, scripts/test runs it.
+
+mod common;
+
+use std::process::Command;
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+const TARGETS: [&str; 2] = ["linux-arm64", "windows-amd64"];
+
+/// The flake as committed, copied like tests/e2e.rs does (same files, same
+/// modification times), so the builds without structured attributes are
+/// the ones e2e makes.
+fn flake_copy(work: &Utf8Path) -> Utf8PathBuf {
+    let flake = work.join("flake-structured-attrs");
+    if flake.exists() {
+        std::fs::remove_dir_all(&flake).unwrap();
+    }
+    for rel in [
+        "flake.nix",
+        "flake.lock",
+        "cgoflake.json",
+        "nix",
+        "examples",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
+        common::copy_tree(&common::root().join(rel), &flake.join(rel));
+    }
+    flake
+}
+
+/// The prepared fixture with `config.nix` saying structuredAttrsByDefault.
+fn structured_fixture(work: &Utf8Path, fixture: &Utf8Path) -> Utf8PathBuf {
+    let variant = work.join("fixture-structured-attrs");
+    if variant.exists() {
+        std::fs::remove_dir_all(&variant).unwrap();
+    }
+    common::copy_tree(fixture, &variant);
+    common::write_file(
+        &variant.join("config.nix"),
+        "# TEST: nixpkgs with structured attributes on by default.\n{ structuredAttrsByDefault = true; }\n",
+    );
+    variant
+}
+
+/// `nix build` of `flake#attr` against `fixture`: the output path.
+fn build(flake: &Utf8Path, attr: &str, fixture: &Utf8Path) -> Utf8PathBuf {
+    let out = Command::new("nix")
+        .args(["build", "--no-link", "--json", "-L"])
+        .arg(format!("path:{flake}#{attr}"))
+        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
+        .args(["--option", "sandbox", "true"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{attr} against {fixture}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    Utf8PathBuf::from(json[0]["outputs"]["out"].as_str().unwrap())
+}
+
+/// Whether the derivation of `flake#attr` against `fixture` has structured
+/// attributes (Nix stores them as one `__json` environment entry).
+fn is_structured(flake: &Utf8Path, attr: &str, fixture: &Utf8Path) -> bool {
+    let out = Command::new("nix")
+        .args(["show-derivation"])
+        .arg(format!("path:{flake}#{attr}"))
+        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drv = json.as_object().unwrap().values().next().unwrap();
+    drv["env"].get("__json").is_some()
+}
+
+/// The single binary in `out/bin`.
+fn binary(out: &Utf8Path) -> (String, Vec<u8>) {
+    let entries: Vec<_> = std::fs::read_dir(out.join("bin"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1, "{out}/bin: {entries:?}");
+    let name = entries[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (name, std::fs::read(&entries[0]).unwrap())
+}
+
+#[test]
+#[ignore = "builds the example in the Nix sandbox twice (minutes); scripts/test runs it"]
+fn the_example_builds_the_same_bytes_with_structured_attributes_on_and_off() {
+    if !common::nix_available() {
+        return;
+    }
+    let work = common::e2e_dir();
+    let fixture = common::fixture();
+    let flake = flake_copy(&work);
+    let structured = structured_fixture(&work, &fixture);
+    for target in TARGETS {
+        assert!(
+            !is_structured(&flake, target, &fixture),
+            "{target}: structured without the switch"
+        );
+        assert!(
+            is_structured(&flake, target, &structured),
+            "{target}: the switch did not reach the package"
+        );
+        let (name_off, off) = binary(&build(&flake, target, &fixture));
+        let (name_on, on) = binary(&build(&flake, target, &structured));
+        assert_eq!(name_off, name_on, "{target}");
+        assert!(
+            off == on,
+            "{target}: {name_off} differs with structured attributes on"
+        );
+        eprintln!(
+            "{target}: {name_off}, {} bytes, identical with structured attributes on and off",
+            off.len()
+        );
+    }
+}

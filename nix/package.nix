@@ -40,9 +40,12 @@ buildGoModule {
   # buildGoModule's GOFLAGS (-mod=vendor, -trimpath) is a top-level list:
   # with structured attributes nixos-25.11 leaves it an unexported array that
   # go never sees (later nixpkgs passes it in `env`). Exported here in
-  # either form, so the binary is the same both ways (pitfall 26).
+  # either form (bash exports no arrays: the array is replaced by a
+  # string), so the binary is the same both ways (pitfall 26).
   postConfigure = ''
-    export GOFLAGS="''${GOFLAGS[*]-}"
+    cgoflakeGoflags="''${GOFLAGS[*]-}"
+    unset GOFLAGS
+    export GOFLAGS="$cgoflakeGoflags"
   '' + cross.exports + lib.optionalString (goCache != null) ''
     # Start from the target's caches, the Go build cache (nix/go-cache.nix)
     # and zig's C runtime (nix/zig-runtime.nix): only the module's own

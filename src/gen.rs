@@ -56,7 +56,11 @@ pub fn run(
         let mut drift = self::check(out, &generated.files)?;
         match lock::check(out, lock_choice)? {
             Some(LockDrift::Missing) => drift.missing.push("flake.lock".into()),
-            Some(LockDrift::Changed(why)) => drift.changed.push(("flake.lock".into(), why)),
+            Some(LockDrift::Changed(why)) => drift.changed.push(Changed {
+                path: "flake.lock".into(),
+                why,
+                diff: String::new(),
+            }),
             None => {}
         }
         if drift.is_clean() {
@@ -245,11 +249,25 @@ pub fn cache_dir() -> Utf8PathBuf {
         .join("cgoflake")
 }
 
+/// A generated file that differs from what gen would write.
+#[derive(Debug)]
+pub struct Changed {
+    pub path: Utf8PathBuf,
+    /// One line: why it differs, when that can be named.
+    pub why: String,
+    /// A unified diff from the file on disk to what gen would write, capped
+    /// at [`DIFF_LINES`] lines; empty where a diff says nothing more.
+    pub diff: String,
+}
+
+/// How many lines of a stale file's diff `gen --check` prints.
+pub const DIFF_LINES: usize = 40;
+
 /// What `gen --check` found.
 #[derive(Debug, Default)]
 pub struct Drift {
-    /// Files that differ, each with a one-line reason.
-    pub changed: Vec<(Utf8PathBuf, String)>,
+    /// Files that differ.
+    pub changed: Vec<Changed>,
     /// Files gen would create.
     pub missing: Vec<Utf8PathBuf>,
     /// Generated files gen would delete.
@@ -265,8 +283,11 @@ impl Drift {
     /// A short summary for the terminal.
     pub fn summary(&self) -> String {
         let mut s = String::new();
-        for (p, why) in &self.changed {
-            s.push_str(&format!("  changed: {p} ({why})\n"));
+        for c in &self.changed {
+            s.push_str(&format!("  changed: {} ({})\n", c.path, c.why));
+            for line in c.diff.lines() {
+                s.push_str(&format!("    {line}\n"));
+            }
         }
         for p in &self.missing {
             s.push_str(&format!("  missing: {p}\n"));
@@ -285,15 +306,37 @@ pub fn check(out: &Utf8Path, files: &Rendered) -> Result<Drift> {
         let path = out.join(rel);
         match std::fs::read_to_string(&path) {
             Ok(have) if &have == want => {}
-            Ok(have) => drift
-                .changed
-                .push((rel.clone(), describe_difference(&have, want))),
+            Ok(have) => drift.changed.push(Changed {
+                path: rel.clone(),
+                why: describe_difference(&have, want),
+                diff: unified_diff(rel, &have, want),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(rel.clone()),
             Err(e) => return Err(e).with_context(|| format!("reading {path}")),
         }
     }
     drift.stale = stale_files(out, files);
     Ok(drift)
+}
+
+/// `have` → `want` as a unified diff (3 lines of context), at most
+/// [`DIFF_LINES`] lines, then how many were left out.
+fn unified_diff(rel: &Utf8Path, have: &str, want: &str) -> String {
+    let diff = similar::TextDiff::from_lines(have, want)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{rel}"), &format!("b/{rel}"))
+        .to_string();
+    let total = diff.lines().count();
+    let mut out: String = diff
+        .lines()
+        .take(DIFF_LINES)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if total > DIFF_LINES {
+        out.push_str(&format!("… ({} more diff lines)\n", total - DIFF_LINES));
+    }
+    out
 }
 
 /// The first differing line, and the cause when we can name it.
@@ -401,5 +444,27 @@ pub fn write_lock_if_missing(out: &Utf8Path) -> Result<bool> {
             Ok(true)
         }
         _ => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_diff_is_capped_and_says_how_much_was_left_out() {
+        let have: String = (0..200).map(|i| format!("line {i}\n")).collect();
+        let want: String = (0..200).map(|i| format!("line {}\n", i * 2)).collect();
+        let diff = unified_diff(Utf8Path::new("nix/x.nix"), &have, &want);
+        let lines: Vec<&str> = diff.lines().collect();
+        assert_eq!(lines.len(), DIFF_LINES + 1);
+        assert_eq!(lines[0], "--- a/nix/x.nix");
+        assert!(lines[DIFF_LINES].ends_with("more diff lines)"), "{diff}");
+    }
+
+    #[test]
+    fn a_short_diff_is_shown_whole() {
+        let diff = unified_diff(Utf8Path::new("f"), "a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(diff, "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
     }
 }

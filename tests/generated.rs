@@ -174,7 +174,24 @@ fn check_reports_drift_and_gen_repairs_it() {
     std::fs::write(&plan, edited).unwrap();
     let drift = run(&["gen", "--check"]);
     assert_eq!(drift.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&drift.stderr).contains("changed: nix/plan.nix"));
+    let drift_err = String::from_utf8_lossy(&drift.stderr);
+    assert!(drift_err.contains("changed: nix/plan.nix"));
+    // ... and shown as a unified diff from the file to what gen writes.
+    assert!(drift_err.contains("--- a/nix/plan.nix"), "{drift_err}");
+    assert!(drift_err.contains("+++ b/nix/plan.nix"), "{drift_err}");
+    assert!(drift_err.contains("@@ "), "{drift_err}");
+    assert!(
+        drift_err
+            .lines()
+            .any(|l| l.trim_start().starts_with("-") && l.contains("9.9.9")),
+        "{drift_err}"
+    );
+    assert!(
+        drift_err
+            .lines()
+            .any(|l| l.trim_start().starts_with("+") && l.contains("1.2.3")),
+        "{drift_err}"
+    );
 
     // gen refuses to overwrite a file it did not write.
     std::fs::write(dir.join("flake.nix"), "{ }\n").unwrap();

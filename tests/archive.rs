@@ -227,3 +227,20 @@ fn zip_lists_the_expected_entries_without_extra_fields() {
         ]
     );
 }
+
+#[test]
+fn a_manifest_naming_an_unknown_goos_is_refused_not_guessed() {
+    let t = tempfile::tempdir().unwrap();
+    let (build, mut manifest) = collected(Utf8Path::from_path(t.path()).unwrap());
+    let windows = manifest
+        .targets
+        .iter_mut()
+        .find(|t| t.target == "windows-amd64")
+        .unwrap();
+    windows.goos = "windoze".into();
+    let err = archive_all(&build, &manifest, &opts(0)).unwrap_err();
+    let msg = format!("{err:#}");
+    assert!(msg.contains("manifest.json"), "{msg}");
+    assert!(msg.contains("windows-amd64"), "{msg}");
+    assert!(msg.contains("\"windoze\""), "{msg}");
+}

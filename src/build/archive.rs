@@ -85,7 +85,17 @@ pub fn archive_all(
             })
             .collect();
         files.sort();
-        let format = Goos::parse(&t.goos).map_or(ArchiveFormat::TarGz, |g| g.facts().archive);
+        // manifest.json is read from disk: a goos cgoflake does not know is
+        // an error, never a guess at the archive format.
+        let format = Goos::parse(&t.goos)
+            .map(|g| g.facts().archive)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{build}/manifest.json: target {} has goos {:?}, which cgoflake does not build",
+                    t.target,
+                    t.goos
+                )
+            })?;
         let bytes = match format {
             ArchiveFormat::Zip => zip_bytes(&folder, &files, opts.mtime)?,
             ArchiveFormat::TarGz => tar_gz_bytes(&folder, &files, opts.mtime)?,

@@ -32,12 +32,11 @@ pub struct BuildJob {
 pub struct BuildOutcome {
     /// Target name.
     pub target: String,
-    /// The output store path, on success.
-    pub out_path: Option<Utf8PathBuf>,
+    /// The output store path, or why the build failed (with the end of
+    /// the log).
+    pub result: Result<Utf8PathBuf, String>,
     /// The full log.
     pub log: Utf8PathBuf,
-    /// Why it failed, with the end of the log.
-    pub error: Option<String>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -162,9 +161,8 @@ fn run_together(jobs: &[BuildJob], opts: &DriveOptions) -> Result<Vec<BuildOutco
             }
             BuildOutcome {
                 target: job.target.clone(),
-                out_path: Some(path),
+                result: Ok(path),
                 log: log.clone(),
-                error: None,
                 elapsed,
             }
         })
@@ -294,11 +292,9 @@ fn build_one(job: &BuildJob, opts: &DriveOptions, at_once: usize) -> BuildOutcom
         }
         parse_build_json(&String::from_utf8_lossy(&out.stdout))
     };
-    let result = attempt();
     BuildOutcome {
         target: job.target.clone(),
-        out_path: result.as_ref().ok().cloned(),
-        error: result.err().map(|e| format!("{e:#}")),
+        result: attempt().map_err(|e| format!("{e:#}")),
         log,
         elapsed: started.elapsed(),
     }
@@ -364,7 +360,7 @@ impl Progress {
     fn finish(&self, bar: Option<ProgressBar>, outcome: &BuildOutcome) {
         let mut done = self.done.lock().expect("progress lock");
         *done += 1;
-        let status = if outcome.error.is_none() {
+        let status = if outcome.result.is_ok() {
             "built"
         } else {
             "FAILED"

@@ -90,10 +90,7 @@ fn collectable(t: &TargetPlan, o: &drive::BuildOutcome) -> collect::Collectable 
         goos: t.target.goos().to_string(),
         goarch: t.target.goarch().to_string(),
         out_dir: t.out_dir.clone(),
-        result: match (&o.out_path, &o.error) {
-            (Some(p), None) => Ok(p.clone()),
-            (_, e) => Err(e.clone().unwrap_or_else(|| "no output".into())),
-        },
+        result: o.result.clone(),
     }
 }
 

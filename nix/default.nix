@@ -102,7 +102,29 @@ let
     sqlite = sqliteFor target;
   };
 
-  targets = lib.mapAttrs (_: packageFor) plan.targets;
+  # Your own changes, in a file `cgoflake gen` never writes or removes:
+  # nix/overrides.nix, if it exists. It is a function of { pkgs, lib, plan }
+  # returning `allTargets` and/or `targets.<name>`, each an overrideAttrs
+  # argument (`prev: { … }` or `final: prev: { … }`) applied to the packages,
+  # every target's first. See cgoflake's README, "Overriding the generated
+  # flake".
+  overrides =
+    if builtins.pathExists ./overrides.nix
+    then import ./overrides.nix { inherit pkgs lib plan; }
+    else { };
+  overrideKeys = [ "allTargets" "targets" ];
+  unknownOverrides = builtins.filter (k: !(builtins.elem k overrideKeys)) (builtins.attrNames overrides);
+  unknownOverrideTargets = builtins.filter (n: !(plan.targets ? ${n})) (builtins.attrNames (overrides.targets or { }));
+  overridePackage = name: package:
+    assert lib.assertMsg (unknownOverrides == [ ])
+      "nix/overrides.nix: unknown key(s) ${toString unknownOverrides}; allowed: ${toString overrideKeys}";
+    assert lib.assertMsg (unknownOverrideTargets == [ ])
+      "nix/overrides.nix: targets.${toString unknownOverrideTargets} is not a target of the matrix (targets: ${toString (builtins.attrNames plan.targets)})";
+    builtins.foldl' (p: f: p.overrideAttrs f) package
+      (lib.optional (overrides ? allTargets) overrides.allTargets
+        ++ lib.optional (overrides.targets or { } ? ${name}) overrides.targets.${name});
+
+  targets = lib.mapAttrs (name: target: overridePackage name (packageFor target)) plan.targets;
 
   all = pkgs.linkFarm "${plan.project.pname}-all"
     (lib.mapAttrsToList (name: path: { inherit name path; }) targets);

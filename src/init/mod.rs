@@ -26,8 +26,14 @@
 //! fake-hash build) and the long target form, so every choice is visible
 //! and editable. The output is a pure function of what was found; it is
 //! written atomically (temporary sibling, then rename).
+//!
+//! `starter` holds the starter targets and renders the matrix text;
+//! `summary` says what was found and what to run next.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod starter;
+mod summary;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context as _, Result};
@@ -35,9 +41,11 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::Deserialize;
 
 use crate::cgo_scan::{self, DarwinFinding, GoEnv, GoPlatform, ListedPackage, VendoringFinding};
-use crate::matrix::{LibcKind, MATRIX_FILE};
+use crate::matrix::MATRIX_FILE;
 use crate::plan::{GoModRequirement, GoVersion};
-use crate::platform::{glibc, Goarch, Goos, PLATFORMS};
+use crate::platform::{Goarch, Goos};
+
+pub use starter::{render_matrix, STARTER_TARGETS};
 
 /// How `init` runs `go` for the module's own packages: the host does not matter.
 const LISTING_ENV: GoEnv<'static> = GoEnv {
@@ -342,220 +350,6 @@ pub fn pname_for(module: &str) -> String {
     }
 }
 
-/// The starter targets, in the order they are written.
-pub const STARTER_TARGETS: &[(Goos, Goarch, Option<LibcKind>)] = &[
-    (Goos::Linux, Goarch::Amd64, Some(LibcKind::Gnu)),
-    (Goos::Linux, Goarch::Arm64, Some(LibcKind::Gnu)),
-    (Goos::Linux, Goarch::Amd64, Some(LibcKind::Musl)),
-    (Goos::Linux, Goarch::Arm64, Some(LibcKind::Musl)),
-    (Goos::Windows, Goarch::Amd64, None),
-    (Goos::Windows, Goarch::Arm64, None),
-    (Goos::Darwin, Goarch::Amd64, None),
-    (Goos::Darwin, Goarch::Arm64, None),
-];
-
-/// Every supported `goos/goarch` that the starter matrix leaves out.
-fn more_platforms() -> Vec<String> {
-    PLATFORMS
-        .iter()
-        .filter(|p| {
-            !STARTER_TARGETS
-                .iter()
-                .any(|&(g, a, _)| g == p.goos && a == p.goarch)
-        })
-        .map(|p| format!("{}/{}", p.goos, p.goarch))
-        .collect()
-}
-
-/// A starter target's name: `<goos>-<goarch>`, `-musl` for musl.
-fn starter_name(goos: Goos, goarch: Goarch, libc: Option<LibcKind>) -> String {
-    let musl = if libc == Some(LibcKind::Musl) {
-        "-musl"
-    } else {
-        ""
-    };
-    format!("{goos}-{goarch}{musl}")
-}
-
-/// The matrix text: deterministic, one target per line.
-pub fn render_matrix(pname: &str, go_release: Option<&str>, sub_packages: &[String]) -> String {
-    let q = |s: &str| serde_json::to_string(s).expect("strings serialise");
-    let subs: Vec<String> = sub_packages.iter().map(|s| q(s)).collect();
-    let mut out = String::new();
-    out.push_str("{\n  \"project\": {\n");
-    let _ = writeln!(out, "    \"pname\": {},", q(pname));
-    out.push_str("    \"version\": \"0.1.0\",\n");
-    out.push_str("    \"src\": \".\",\n");
-    let _ = writeln!(out, "    \"subPackages\": [{}],", subs.join(", "));
-    out.push_str("    \"vendorHash\": \"auto\",\n");
-    if let Some(release) = go_release {
-        let _ = writeln!(out, "    \"go\": {},", q(release));
-    }
-    out.push_str("    \"stamp\": {}\n  },\n");
-    out.push_str("  \"targets\": {\n");
-    for (i, &(goos, goarch, libc)) in STARTER_TARGETS.iter().enumerate() {
-        let name = starter_name(goos, goarch, libc);
-        let mut fields = vec![
-            format!("\"goos\": {}", q(goos.as_str())),
-            format!("\"goarch\": {}", q(goarch.as_str())),
-        ];
-        if let Some(libc) = libc {
-            fields.push(format!("\"libc\": {}", q(libc.as_str())));
-        }
-        if libc == Some(LibcKind::Gnu) {
-            fields.push(format!("\"glibc\": {}", q(glibc::DEFAULT)));
-        }
-        let comma = if i + 1 < STARTER_TARGETS.len() {
-            ","
-        } else {
-            ""
-        };
-        let _ = writeln!(out, "    {}: {{ {} }}{comma}", q(&name), fields.join(", "));
-    }
-    out.push_str("  }\n}\n");
-    out
-}
-
-impl InitReport {
-    /// What to print: what was found and what to run next.
-    pub fn summary(&self, dir: &Utf8Path) -> String {
-        let mut s = String::new();
-        let verb = if self.replaced { "replaced" } else { "wrote" };
-        let _ = writeln!(s, "{verb} {}", self.matrix);
-        let _ = writeln!(s, "module:        {}", self.module);
-        let _ = writeln!(
-            s,
-            "go:            {} -> {}",
-            self.go_line.as_deref().unwrap_or("(none)"),
-            self.go_release
-                .as_deref()
-                .unwrap_or("(none held: see the warning)")
-        );
-        let _ = writeln!(s, "main packages: {}", self.main_packages.join(", "));
-        if self.cgo_packages.is_empty() {
-            let _ = writeln!(
-                s,
-                "CGO packages:  none found (the programs also build with CGO_ENABLED=0)"
-            );
-        } else {
-            let _ = writeln!(s, "CGO packages:");
-            for c in &self.cgo_packages {
-                let whose = if c.own {
-                    "this module".to_owned()
-                } else {
-                    format!("dependency {}", c.module.as_deref().unwrap_or("?"))
-                };
-                let only = if c.platforms == self.scanned {
-                    String::new()
-                } else {
-                    format!("; only for {}", self.platform_names(&c.platforms))
-                };
-                let _ = writeln!(
-                    s,
-                    "  {} ({whose}; used by {}{only})",
-                    c.import_path,
-                    if c.used_by.is_empty() {
-                        "-".to_owned()
-                    } else {
-                        c.used_by.join(", ")
-                    }
-                );
-            }
-            let by_goos = self.cgo_by_goos();
-            if by_goos.values().collect::<BTreeSet<_>>().len() > 1 {
-                let _ = writeln!(s, "CGO packages differ by GOOS:");
-                for (goos, packages) in &by_goos {
-                    let list: Vec<&str> = packages.iter().copied().collect();
-                    let list = if list.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        list.join(", ")
-                    };
-                    let _ = writeln!(s, "  {goos}: {list}");
-                }
-            }
-        }
-        if !self.darwin_findings.is_empty() {
-            let _ = writeln!(s, "darwin targets need an SDK:");
-            for f in &self.darwin_findings {
-                let _ = writeln!(s, "  - {f}");
-            }
-        }
-        if !self.vendoring_findings.is_empty() {
-            let _ = writeln!(
-                s,
-                "vendoring (handled by `cgoflake gen`: proxyVendor is chosen automatically):"
-            );
-            for f in &self.vendoring_findings {
-                let _ = writeln!(s, "  - {f}");
-            }
-        }
-        let matrix_arg = if dir == Utf8Path::new(".") {
-            String::new()
-        } else {
-            format!(" --matrix {}", self.matrix)
-        };
-        let cd = if dir == Utf8Path::new(".") {
-            String::new()
-        } else {
-            format!("cd {dir} && ")
-        };
-        let _ = writeln!(s, "next:");
-        let _ = writeln!(
-            s,
-            "  cgoflake gen{matrix_arg}        # flake.nix + nix/*.nix, vendorHash computed locally"
-        );
-        let _ = writeln!(
-            s,
-            "  {cd}nix build .#linux-arm64    # or: cgoflake build{matrix_arg} linux-arm64"
-        );
-        let _ = writeln!(
-            s,
-            "more platforms to add to `targets`: {}",
-            more_platforms().join(", ")
-        );
-        s
-    }
-}
-
-impl InitReport {
-    /// The cgo packages per scanned GOOS (any of its architectures).
-    pub fn cgo_by_goos(&self) -> BTreeMap<Goos, BTreeSet<&str>> {
-        let mut out: BTreeMap<Goos, BTreeSet<&str>> = self
-            .scanned
-            .iter()
-            .map(|p| (p.goos, BTreeSet::new()))
-            .collect();
-        for c in &self.cgo_packages {
-            for p in &c.platforms {
-                out.entry(p.goos).or_default().insert(&c.import_path);
-            }
-        }
-        out
-    }
-
-    /// `platforms` shortened: a GOOS whose every scanned architecture is
-    /// there is named alone (`darwin`), others as `goos/goarch`.
-    fn platform_names(&self, platforms: &[GoPlatform]) -> String {
-        let mut names: Vec<String> = Vec::new();
-        let goos: BTreeSet<Goos> = platforms.iter().map(|p| p.goos).collect();
-        for g in goos {
-            let all = self.scanned.iter().filter(|p| p.goos == g);
-            if all.clone().all(|p| platforms.contains(p)) {
-                names.push(g.to_string());
-            } else {
-                names.extend(
-                    platforms
-                        .iter()
-                        .filter(|p| p.goos == g)
-                        .map(ToString::to_string),
-                );
-            }
-        }
-        names.join(", ")
-    }
-}
-
 /// `go <args>` in the module, with the listing environment; stdout.
 fn go(opts: &InitOptions, args: &[&str]) -> Result<Vec<u8>> {
     cgo_scan::run_go(&opts.go, &opts.dir, LISTING_ENV, args)
@@ -636,33 +430,6 @@ mod tests {
         let (none, warning) = release(Some("1.99"), None);
         assert_eq!(none, None);
         assert!(warning.unwrap().contains("needs Go >= 1.99.0"));
-    }
-
-    #[test]
-    fn the_starter_matrix_parses_and_lists_every_default_target() {
-        let text = render_matrix(
-            "app",
-            Some("1.25.14"),
-            &[".".to_owned(), "cmd/x".to_owned()],
-        );
-        let m = crate::matrix::parse(Utf8Path::new("cgoflake.json"), &text).unwrap();
-        let names: Vec<&str> = m.targets.0.keys().map(String::as_str).collect();
-        let mut want: Vec<String> = STARTER_TARGETS
-            .iter()
-            .map(|&(goos, goarch, libc)| starter_name(goos, goarch, libc))
-            .collect();
-        want.sort();
-        assert_eq!(names, want);
-        assert_eq!(m.project.vendor_hash.as_deref(), Some("auto"));
-        assert_eq!(m.project.sub_packages, [".", "cmd/x"]);
-        assert_eq!(
-            text,
-            render_matrix(
-                "app",
-                Some("1.25.14"),
-                &[".".to_owned(), "cmd/x".to_owned()]
-            )
-        );
     }
 
     #[test]

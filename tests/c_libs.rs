@@ -29,19 +29,11 @@ const TARGETS: [(&str, &str, &str, &str); 4] = [
     ("darwin-arm64", "darwin", "arm64", "-"),
 ];
 
-fn cgoflake(dir: &Utf8Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cgoflake"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 /// The fixture copied into `tmp` and generated there; `gen`'s stderr.
 fn generated_copy(tmp: &Utf8Path) -> (Utf8PathBuf, String) {
     let dir = tmp.join("c-libs");
     common::copy_tree(&common::root().join("tests/fixtures/c-libs"), &dir);
-    let out = cgoflake(&dir, &["gen"]);
+    let out = common::cgoflake_in(&dir, &["gen"]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "cgoflake gen: {stderr}");
     (dir, stderr)
@@ -62,7 +54,7 @@ fn gen_chooses_proxy_vendor_and_wires_each_library_where_it_is_built() {
     let plan_nix = std::fs::read_to_string(dir.join("nix/plan.nix")).unwrap();
     assert!(plan_nix.contains("proxyVendor = true;"), "{plan_nix}");
     // `targets --json` shows the matrix's choice: none, left to `gen`.
-    let out = cgoflake(&dir, &["targets", "--json"]);
+    let out = common::cgoflake_in(&dir, &["targets", "--json"]);
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(plan["project"]["proxyVendor"].is_null(), "{plan}");
     assert!(plan["sqlite"].is_null(), "no SQLite here: {plan}");
@@ -187,7 +179,7 @@ fn gen_refuses_apple_frameworks_on_sdk_free_darwin() {
         )
     };
     std::fs::write(dir.join("cgoflake.json"), matrix("")).unwrap();
-    let out = cgoflake(dir, &["gen"]);
+    let out = common::cgoflake_in(dir, &["gen"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "gen accepted it: {stderr}");
     for want in [
@@ -208,7 +200,7 @@ fn gen_refuses_apple_frameworks_on_sdk_free_darwin() {
         matrix(r#""darwinSdk": {"path": "MacOSX14.5.sdk.tar.xz", "version": "14.5"}, "#),
     )
     .unwrap();
-    let out = cgoflake(dir, &["gen"]);
+    let out = common::cgoflake_in(dir, &["gen"]);
     assert!(
         out.status.success(),
         "{}",

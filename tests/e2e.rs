@@ -84,21 +84,7 @@ fn world() -> &'static World {
 
         // The flake as committed: only the files a user's checkout has.
         let flake = work.join("flake");
-        if flake.exists() {
-            std::fs::remove_dir_all(&flake).unwrap();
-        }
-        for rel in [
-            "flake.nix",
-            "flake.lock",
-            "cgoflake.json",
-            "nix",
-            "examples",
-            // nix/cgoflake-tool.nix (project.flakeExtras) reads these.
-            "Cargo.toml",
-            "Cargo.lock",
-        ] {
-            common::copy_tree(&common::root().join(rel), &flake.join(rel));
-        }
+        common::copy_example_flake(&flake);
         let matrix = flake.join("cgoflake.json");
         let m = cgoflake::matrix::load(&matrix).unwrap();
         let plan = cgoflake::plan::resolve(&m, &matrix, &flake).unwrap();

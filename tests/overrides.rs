@@ -12,14 +12,6 @@ use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
 
-fn cgoflake(dir: &Utf8Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_cgoflake"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 const OVERRIDES: &str = r#"# Mine: cgoflake gen never touches this file.
 { lib, ... }:
 {
@@ -33,7 +25,7 @@ const OVERRIDES: &str = r#"# Mine: cgoflake gen never touches this file.
 fn project(tmp: &Utf8Path, overrides: &str) -> Utf8PathBuf {
     let dir = tmp.join("no-sqlite");
     common::copy_tree(&common::root().join("tests/fixtures/no-sqlite"), &dir);
-    let gen = cgoflake(&dir, &["gen"]);
+    let gen = common::cgoflake_in(&dir, &["gen"]);
     assert!(
         gen.status.success(),
         "{}",
@@ -47,13 +39,13 @@ fn project(tmp: &Utf8Path, overrides: &str) -> Utf8PathBuf {
 fn gen_leaves_the_overrides_file_alone() {
     let (_t, tmp) = common::temp_dir();
     let dir = project(&tmp, OVERRIDES);
-    let check = cgoflake(&dir, &["gen", "--check"]);
+    let check = common::cgoflake_in(&dir, &["gen", "--check"]);
     assert!(
         check.status.success(),
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    let again = cgoflake(&dir, &["gen", "--force"]);
+    let again = common::cgoflake_in(&dir, &["gen", "--force"]);
     assert!(
         again.status.success(),
         "{}",

@@ -16,28 +16,6 @@ use camino::{Utf8Path, Utf8PathBuf};
 
 const TARGETS: [&str; 2] = ["linux-arm64", "windows-amd64"];
 
-/// The flake as committed, copied like tests/e2e.rs does (same files, same
-/// modification times), so the builds without structured attributes are
-/// the ones e2e makes.
-fn flake_copy(work: &Utf8Path) -> Utf8PathBuf {
-    let flake = work.join("flake-structured-attrs");
-    if flake.exists() {
-        std::fs::remove_dir_all(&flake).unwrap();
-    }
-    for rel in [
-        "flake.nix",
-        "flake.lock",
-        "cgoflake.json",
-        "nix",
-        "examples",
-        "Cargo.toml",
-        "Cargo.lock",
-    ] {
-        common::copy_tree(&common::root().join(rel), &flake.join(rel));
-    }
-    flake
-}
-
 /// The prepared fixture with `config.nix` saying structuredAttrsByDefault.
 fn structured_fixture(work: &Utf8Path, fixture: &Utf8Path) -> Utf8PathBuf {
     let variant = work.join("fixture-structured-attrs");
@@ -112,7 +90,10 @@ fn the_example_builds_the_same_bytes_with_structured_attributes_on_and_off() {
     }
     let work = common::e2e_dir();
     let fixture = common::fixture();
-    let flake = flake_copy(&work);
+    // The flake as tests/e2e.rs copies it: the builds without structured
+    // attributes are the ones e2e makes.
+    let flake = work.join("flake-structured-attrs");
+    common::copy_example_flake(&flake);
     let structured = structured_fixture(&work, &fixture);
     for target in TARGETS {
         assert!(

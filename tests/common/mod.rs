@@ -190,3 +190,33 @@ pub fn zig_command() -> Option<Vec<String>> {
             .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"0.15"))
     })
 }
+
+/// `cgoflake ARGS` run in `dir` (the binary cargo built for these tests).
+pub fn cgoflake_in(dir: &Utf8Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cgoflake"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The repository's flake as a user's checkout has it (flake.nix, flake.lock,
+/// the matrix, nix/, the example, and what nix/cgoflake-tool.nix reads),
+/// copied with `cp -a` so every copy has the same lastModified and shares
+/// derivations with the others.
+pub fn copy_example_flake(to: &Utf8Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    for rel in [
+        "flake.nix",
+        "flake.lock",
+        "cgoflake.json",
+        "nix",
+        "examples",
+        "Cargo.toml",
+        "Cargo.lock",
+    ] {
+        copy_tree(&root().join(rel), &to.join(rel));
+    }
+}

@@ -7,11 +7,11 @@
 # environment only (not on go.mod or the Go files), and the target's package
 # starts from it, so zig never builds the runtime there again.
 #
-# Not bit-identical on rebuild, unlike everything else: zig writes the
-# headers each runtime object included into its cache manifest in the order
-# its threads finish, and names the output directory after that order. The
-# objects are the same bytes, and so is every binary linked from them
-# (pitfall 27).
+# Bit-identical on rebuild (pitfall 27): zig records what it found while
+# compiling in the order its threads finished, and names its output
+# directories after that order; nix/zig-cache-canon.go sorts those lists and
+# renames the directories to match, then one more link checks that zig takes
+# the result as it is.
 { lib, stdenv, go, cross, plan, target }:
 
 stdenv.mkDerivation {
@@ -28,6 +28,8 @@ stdenv.mkDerivation {
     export GOPATH="$TMPDIR/go"
     export GOPROXY=off
     export GOSUMDB=off
+    # For the build host, before the target's environment.
+    CGO_ENABLED=0 go build -o "$TMPDIR/zig-cache-canon" ${./zig-cache-canon.go}
     ${cross.exports}
     runHook postConfigure
   '';
@@ -57,6 +59,21 @@ stdenv.mkDerivation {
       find $out/zig/h -type f -name '*.txt' -exec sed -i -E \
         's/^([0-9]+) [0-9]+ -?[0-9]+ ([0-9a-f]{32} )/\1 0 0 \2/' {} +
       rm -rf $out/zig/tmp $out/zig/z $out/zig/h/timestamp
+      cp -r $out/zig "$TMPDIR/zig-as-built"
+      # The canonical cache must be a hit for zig: link again from a copy
+      # of it; zig may add nothing to o/.
+      if "$TMPDIR/zig-cache-canon" $out/zig \
+        && cp -r $out/zig "$TMPDIR/zig-check" && chmod -R u+w "$TMPDIR/zig-check" \
+        && ZIG_GLOBAL_CACHE_DIR="$TMPDIR/zig-check" ZIG_LOCAL_CACHE_DIR="$TMPDIR/zig-local-check" \
+          GOCACHE="$TMPDIR/go-cache-check" \
+          go build -ldflags ${lib.escapeShellArg (lib.concatStringsSep " " target.goLdflags)} -o "$TMPDIR/probe-check" . \
+        && [ "$(ls "$TMPDIR/zig-check/o")" = "$(ls $out/zig/o)" ]; then
+        echo "zig's cache is canonical and a hit"
+      else
+        echo "cgoflake: zig did not take the canonical cache as a hit; keeping its own, which differs between builds (pitfall 27)" >&2
+        rm -rf $out/zig
+        cp -r "$TMPDIR/zig-as-built" $out/zig
+      fi
     fi
     runHook postInstall
   '';

@@ -302,7 +302,7 @@ fn rebuilds_are_bit_identical() {
     let w = world();
     // `nix build --rebuild` builds a derivation again (its inputs stay) and
     // fails if the output differs from the one in the store: every kind the
-    // example has (the package, its Go build cache with zig's C runtime,
+    // example has (the package, its Go build cache, zig's C runtime,
     // SQLite; pitfall 27), for one target per OS, C library and byte order:
     // reproducibility is a property of how a kind of target is built, and
     // every rebuild costs CI time (21 targets would take minutes more).
@@ -317,7 +317,8 @@ fn rebuilds_are_bit_identical() {
             ))
         })
         .flat_map(|t| {
-            ["", ".goCache", ".sqlite"].map(|kind| format!("{}#{}{kind}", w.flake_ref(), t.name))
+            ["", ".goCache", ".zigRuntime", ".sqlite"]
+                .map(|kind| format!("{}#{}{kind}", w.flake_ref(), t.name))
         })
         .collect();
     eprintln!("rebuilding {installables:?}");

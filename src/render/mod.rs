@@ -117,6 +117,7 @@ templates! {
     cross: Header, nix, "nix/cross.nix", "cross.nix.hbs";
     go_cache: Header, nix, "nix/go-cache.nix", "go-cache.nix.hbs";
     zig_runtime: Header, nix, "nix/zig-runtime.nix", "zig-runtime.nix.hbs";
+    zig_cache_canon: Header, nix, "nix/zig-cache-canon.go", "zig-cache-canon.go.hbs";
     package: Header, nix, "nix/package.nix", "package.nix.hbs";
     checks: Header, nix, "nix/checks.nix", "checks.nix.hbs";
     darwin_stubs: Header, nix, "nix/darwin-stubs.nix", "darwin-stubs.nix.hbs";
@@ -132,6 +133,7 @@ pub const OPTIONAL_OUTPUTS: &[&str] = &[
     c_lib().output,
     go_cache().output,
     zig_runtime().output,
+    zig_cache_canon().output,
     darwin_stubs().output,
     darwin_stubs_script().output,
     osxcross().output,
@@ -156,6 +158,7 @@ pub fn render(ctx: &RenderContext) -> Result<Rendered> {
     if ctx.plan.project.go_cache {
         go_cache().add(&mut out, &header)?;
         zig_runtime().add(&mut out, &header)?;
+        zig_cache_canon().add(&mut out, &header)?;
     }
     package().add(&mut out, &header)?;
     checks().add(&mut out, &header)?;

@@ -1,10 +1,15 @@
-//! nixpkgs is moving builders to structured attributes (`__structuredAttrs
-//! = true`: lists become bash arrays, only `env` is exported). The generated
-//! flake must not care: this test builds the example's linux-arm64 and
-//! windows-amd64 against the offline fixture as it is and against a copy
-//! whose `config.structuredAttrsByDefault` is on (as if nixpkgs' default
-//! flipped; the fixture's buildGoModule then behaves like nixos-25.11's
-//! under structured attributes), and compares the binaries byte for byte.
+//! nixpkgs is moving buildGoModule to structured attributes
+//! (`__structuredAttrs = true`: lists become bash arrays, only `env` is
+//! exported). The generated flake must not care: this test builds the
+//! example's linux-arm64 and windows-amd64 against the offline fixture as it
+//! is and against a copy whose buildGoModule sets `__structuredAttrs = true`
+//! (`config.buildGoModuleStructuredAttrs`, as forks that make the move do;
+//! its phases then behave like nixos-25.11's under structured attributes),
+//! and compares the binaries byte for byte. Only the packages differ, so the
+//! structured builds reuse e2e's SQLite, Go caches and zig runtimes. The
+//! whole package set flipped (`config.structuredAttrsByDefault`) was checked
+//! by hand for freebsd-amd64 (same bytes), and make-derivation's side by
+//! tests/fixture_fidelity.rs.
 //!
 //! Needs Nix and the prepared fixture: `#[ignore]`d, scripts/test runs it.
 
@@ -16,7 +21,8 @@ use camino::{Utf8Path, Utf8PathBuf};
 
 const TARGETS: [&str; 2] = ["linux-arm64", "windows-amd64"];
 
-/// The prepared fixture with `config.nix` saying structuredAttrsByDefault.
+/// The prepared fixture with a `config.nix` turning buildGoModule's
+/// structured attributes on.
 fn structured_fixture(work: &Utf8Path, fixture: &Utf8Path) -> Utf8PathBuf {
     let variant = work.join("fixture-structured-attrs");
     if variant.exists() {
@@ -25,7 +31,7 @@ fn structured_fixture(work: &Utf8Path, fixture: &Utf8Path) -> Utf8PathBuf {
     common::copy_tree(fixture, &variant);
     common::write_file(
         &variant.join("config.nix"),
-        "# TEST: nixpkgs with structured attributes on by default.\n{ structuredAttrsByDefault = true; }\n",
+        "# TEST: buildGoModule with structured attributes.\n{ buildGoModuleStructuredAttrs = true; }\n",
     );
     variant
 }

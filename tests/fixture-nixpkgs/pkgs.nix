@@ -146,9 +146,16 @@ let
       };
     go = self.go_1_25;
 
+    # config.buildGoModuleStructuredAttrs: buildGoModule's own derivations
+    # (the package and goModules) with `__structuredAttrs = true`, as forks
+    # of nixpkgs that move buildGoModule to structured attributes do; the
+    # rest of the package set is unchanged.
     buildGoModule = lib.makeOverridableFunction
       (deps: import ./build-support/go-module.nix deps)
-      { inherit (self) go cacert lib stdenv; };
+      {
+        inherit (self) go cacert lib stdenv;
+        structuredAttrs = config.buildGoModuleStructuredAttrs or false;
+      };
     buildGo125Module = self.buildGoModule.override { go = self.go_1_25; };
 
     # --- SQLite -----------------------------------------------------------

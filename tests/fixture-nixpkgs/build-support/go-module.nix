@@ -10,7 +10,9 @@
 # array, and only the first of several subPackages is built). Written
 # independently.
 # Known difference: no git in the goModules derivation (see README).
-{ go, cacert, lib, stdenv }:
+# `structuredAttrs`: set `__structuredAttrs = true` on the package and
+# goModules (pkgs.nix: config.buildGoModuleStructuredAttrs).
+{ go, cacert, lib, stdenv, structuredAttrs ? false }:
 
 lib.extendMkDerivation {
   constructDrv = stdenv.mkDerivation;
@@ -42,7 +44,7 @@ lib.extendMkDerivation {
       goModules =
         if finalAttrs.vendorHash == null then ""
         else
-          (stdenv.mkDerivation {
+          (stdenv.mkDerivation ({
             name =
               let
                 prefix = "${finalAttrs.name or "${finalAttrs.pname}-${finalAttrs.version}"}-";
@@ -131,12 +133,15 @@ lib.extendMkDerivation {
             '';
 
             dontFixup = true;
+          } // lib.optionalAttrs structuredAttrs {
+            __structuredAttrs = true;
+          } // {
 
             outputHashMode = "recursive";
             outputHash = finalAttrs.vendorHash;
             # An empty vendorHash needs an explicit algorithm (nixpkgs does the same).
             outputHashAlgo = if finalAttrs.vendorHash == "" then "sha256" else null;
-          }).overrideAttrs (finalAttrs.passthru.overrideModAttrs or overrideModAttrs);
+          })).overrideAttrs (finalAttrs.passthru.overrideModAttrs or overrideModAttrs);
 
       nativeBuildInputs = [ go ] ++ nativeBuildInputs;
 
@@ -277,6 +282,9 @@ lib.extendMkDerivation {
       '';
 
       strictDeps = true;
+    } // lib.optionalAttrs structuredAttrs {
+      __structuredAttrs = true;
+    } // {
 
       inherit allowGoReference;
       disallowedReferences = lib.optional (!finalAttrs.allowGoReference) go;

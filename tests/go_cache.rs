@@ -14,17 +14,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 /// matrix edited by `edit` and regenerated.
 fn flake_copy(dir: &Utf8Path, edit: impl Fn(&mut serde_json::Value)) -> Utf8PathBuf {
     let flake = dir.to_owned();
-    for rel in [
-        "flake.nix",
-        "flake.lock",
-        "cgoflake.json",
-        "nix",
-        "examples",
-        "Cargo.toml",
-        "Cargo.lock",
-    ] {
-        common::copy_tree(&common::root().join(rel), &flake.join(rel));
-    }
+    common::copy_example_flake(&flake);
     let matrix = flake.join("cgoflake.json");
     let mut m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&matrix).unwrap()).unwrap();

@@ -412,6 +412,18 @@ mod tests {
     }
 
     #[test]
+    fn windows_libraries_carry_no_codeview_but_cgo_code_keeps_its_flags() {
+        let p = plan_of(r#"["windows/386", "linux/amd64"]"#).unwrap();
+        let g0 = "-g0".to_owned();
+        let recipe = |name: &str| &p.targets.iter().find(|t| t.name == name).unwrap().recipe;
+        let (windows, linux) = (recipe("windows-386"), recipe("linux-amd64"));
+        assert!(windows.sqlite_cflags.contains(&g0));
+        assert!(windows.c_lib_cflags.contains(&g0));
+        assert!(!windows.cgo_cflags.contains(&g0));
+        assert!(!linux.sqlite_cflags.contains(&g0));
+    }
+
+    #[test]
     fn every_target_disables_ubsan_and_optimises() {
         let p =
             plan_of(r#"["linux/amd64", "linux/arm", "windows/arm64", "darwin/arm64"]"#).unwrap();

@@ -42,6 +42,8 @@ struct PlatformFlags {
     cflags: Vec<String>,
     /// For Go's C code only, not SQLite's.
     cgo_only: Vec<String>,
+    /// For the C libraries cgoflake builds (SQLite, `cLibs`) only.
+    libs_only: Vec<String>,
     ldflags: Vec<String>,
     go_ldflags: Vec<String>,
 }
@@ -59,8 +61,12 @@ impl Recipe {
             cgo_cflags: [&cflags[..], &flags.cgo_only].concat(),
             cgo_ldflags: [&flags.ldflags[..], &defaults.ldflags, &spec.ldflags].concat(),
             go_ldflags: flags.go_ldflags,
-            c_lib_cflags: cflags.clone(),
-            sqlite_cflags: cflags.into_iter().chain(defines).collect(),
+            c_lib_cflags: [&cflags[..], &flags.libs_only].concat(),
+            sqlite_cflags: [&cflags[..], &flags.libs_only]
+                .concat()
+                .into_iter()
+                .chain(defines)
+                .collect(),
         }
     }
 }
@@ -103,6 +109,7 @@ fn platform_flags(t: &Target, sqlite: bool) -> PlatformFlags {
         // then builds C with UBSan; optimise explicitly and turn sanitizers off.
         cflags: s(&["-O2", "-fno-sanitize=undefined"]),
         cgo_only: Vec::new(),
+        libs_only: Vec::new(),
         // CGO_LDFLAGS set without `-g`, so `-s` really strips (pitfall 12).
         ldflags: s(&["-O2"]),
         // Release binaries: no Go symbol table or DWARF. On darwin this is
@@ -158,6 +165,10 @@ fn platform_flags(t: &Target, sqlite: bool) -> PlatformFlags {
                 .push("-Wno-unused-command-line-argument".to_owned());
             f.ldflags
                 .push("-Wno-unused-command-line-argument".to_owned());
+            // Pitfall 27: zig's CodeView names the object by the random
+            // temporary file it compiled to; a library's archive would
+            // differ on every build.
+            f.libs_only.push("-g0".to_owned());
         }
         Goos::Darwin if t.toolchain == Toolchain::Osxcross => {
             // Pitfall 7: ld64 from osxcross leaves __DATA_CONST writable.

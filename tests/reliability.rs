@@ -306,8 +306,10 @@ fn interrupted_gen_leaves_each_file_old_or_new() {
                 is_old || is_new,
                 "{file} is neither the old nor a complete new version after a kill at {delay_us}µs"
             );
+            // Nix files must still parse (the Go tool beside them, nix/zig-cache-canon.go,
+            // is covered by the old-or-new check above).
             assert!(
-                rnix::Root::parse(content).errors().is_empty(),
+                !file.ends_with(".nix") || rnix::Root::parse(content).errors().is_empty(),
                 "{file} is truncated"
             );
         }

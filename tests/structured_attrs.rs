@@ -15,8 +15,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use camino::{Utf8Path, Utf8PathBuf};
 
 const TARGETS: [&str; 2] = ["linux-arm64", "windows-amd64"];
@@ -38,37 +36,28 @@ fn structured_fixture(work: &Utf8Path, fixture: &Utf8Path) -> Utf8PathBuf {
 
 /// `nix build` of `flake#attr` against `fixture`: the output path.
 fn build(flake: &Utf8Path, attr: &str, fixture: &Utf8Path) -> Utf8PathBuf {
-    let out = Command::new("nix")
-        .args(["build", "--no-link", "--json", "-L"])
-        .arg(format!("path:{flake}#{attr}"))
-        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
-        .args(["--option", "sandbox", "true"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{attr} against {fixture}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = common::nix_against(
+        fixture,
+        &[
+            "build",
+            "--no-link",
+            "--json",
+            "-L",
+            &format!("path:{flake}#{attr}"),
+        ],
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     Utf8PathBuf::from(json[0]["outputs"]["out"].as_str().unwrap())
 }
 
 /// Whether the derivation of `flake#attr` against `fixture` has structured
 /// attributes (Nix stores them as one `__json` environment entry).
 fn is_structured(flake: &Utf8Path, attr: &str, fixture: &Utf8Path) -> bool {
-    let out = Command::new("nix")
-        .args(["show-derivation"])
-        .arg(format!("path:{flake}#{attr}"))
-        .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = common::nix_against(
+        fixture,
+        &["show-derivation", &format!("path:{flake}#{attr}")],
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     let drv = json.as_object().unwrap().values().next().unwrap();
     drv["env"].get("__json").is_some()
 }

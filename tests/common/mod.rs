@@ -110,7 +110,12 @@ pub fn fixture() -> Utf8PathBuf {
 /// `nix ARGS` against the offline fixture as nixpkgs, in the sandbox; its
 /// stdout, or a panic with its stderr.
 pub fn nix_with_fixture(args: &[&str]) -> String {
-    let fixture = fixture();
+    nix_against(&fixture(), args)
+}
+
+/// `nix ARGS` with `fixture` (a prepared fixture directory, or a variant of
+/// one) as nixpkgs, in the sandbox; its stdout, or a panic with its stderr.
+pub fn nix_against(fixture: &Utf8Path, args: &[&str]) -> String {
     let out = Command::new("nix")
         .args(args)
         .args(["--override-input", "nixpkgs", &format!("path:{fixture}")])
@@ -119,7 +124,7 @@ pub fn nix_with_fixture(args: &[&str]) -> String {
         .unwrap();
     assert!(
         out.status.success(),
-        "nix {args:?}: {}",
+        "nix {args:?} against {fixture}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
